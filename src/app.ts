@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config, SiblingUrls } from './config';
+import { createSiblings } from './datasources';
+import { startSiblingDoubles, type SiblingDoubles } from './dev/siblings';
+import { createLogger, type Logger } from './logger';
+import { openDatabase } from './orm/database';
+import { EventBus } from './pubsub/event-bus';
+import { orderedSchema } from './schema/build-schema';
+import { createErrorFormatter } from './server/format-error';
+import { createHttpApp, GRAPHQL_PATH } from './server/http';
+import { createWebSocketServer } from './server/websocket';
+import { createServices, type Services } from './services';
+
+export interface App {
+  /** HTTP GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  url: string;
+  /** The same endpoint for graphql-ws. */
+  wsUrl: string;
+  port: number;
+  services: Services;
+  /** Present when some sibling is played by the built-in development doubles. */
+  siblingDoubles?: SiblingDoubles;
+  /** Drains HTTP and WebSocket connections, then closes Redis and the database. */
+  stop(): Promise<void>;
+}
+
+/** Wires ORM, PubSub, sibling clients, schema, HTTP and WebSocket into one running service. */
+export async function createApp(config: Config, logger: Logger = createLogger()): Promise<App> {
+  if (!config.databaseUrl) throw new Error('createApp needs a databaseUrl (main.ts starts an embedded PostgreSQL when none is set)');
+  const siblingDoubles = needsDoubles(config.siblings) ? await startSiblingDoubles() : undefined;
+  const siblingUrls = withDoubles(config.siblings, siblingDoubles?.url);
+  const orm = await openDatabase(config.databaseUrl);
+  const bus = config.redisUrl ? EventBus.redis(config.redisUrl) : EventBus.inProcess();
+  const services = createServices({
+    orm,
+    bus,
+    logger,
+    siblings: createSiblings(siblingUrls, config.siblingTimeoutMs),
+    authCacheTtlMs: config.authCacheTtlMs,
+    wrongCodeLimitPerMinute: config.wrongCodeLimitPerMinute,
+    joinUrlBase: config.joinUrlBase,
+  });
+
+  const schema = await orderedSchema();
+  const formatError = createErrorFormatter(config.production, logger);
+  const httpServer = createServer();
+  const webSockets = createWebSocketServer({ httpServer, schema, services, formatError });
+  const { app, apollo } = await createHttpApp({
+    httpServer,
+    schema,
+    services,
+    production: config.production,
+    formatError,
+    drainWebSockets: webSockets.dispose,
+  });
+  httpServer.on('request', app);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await apollo.stop();
+      await bus.close();
+      await orm.close();
+      await siblingDoubles?.stop();
+    })());
+
+  return {
+    url: `http://${host}:${port}${GRAPHQL_PATH}`,
+    wsUrl: `ws://${host}:${port}${GRAPHQL_PATH}`,
+    port,
+    services,
+    siblingDoubles,
+    stop,
+  };
+}
+
+function needsDoubles(urls: SiblingUrls): boolean {
+  return !urls.verification || !urls.locations || !urls.products || !urls.codes;
+}
+
+function withDoubles(urls: SiblingUrls, doublesUrl?: string): Required<SiblingUrls> {
+  const fallback = (url?: string) => url ?? (doublesUrl as string);
+  return {
+    verification: fallback(urls.verification),
+    locations: fallback(urls.locations),
+    products: fallback(urls.products),
+    codes: fallback(urls.codes),
+  };
+}

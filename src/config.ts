@@ -1,0 +1,86 @@
+/** Environment → one typed, validated config object, read once at start. */
+export interface SiblingUrls {
+  verification?: string;
+  locations?: string;
+  products?: string;
+  codes?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  /** Absent: an embedded PostgreSQL is started. */
+  databaseUrl?: string;
+  /** Absent: the in-process PubSub is used (single instance only). */
+  redisUrl?: string;
+  /** A sibling without a URL is served by the built-in development doubles. */
+  siblings: SiblingUrls;
+  siblingTimeoutMs: number;
+  /** Base of the customer's join link encoded in QR codes; the bare code when absent. */
+  joinUrlBase?: string;
+  /** Wrong session codes one client may try per minute before RATE_LIMITED. */
+  wrongCodeLimitPerMinute: number;
+  /** How long verification and ownership answers are reused. */
+  authCacheTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, protocols: string[]) => {
+    const raw = read(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${raw}"`);
+      }
+    } catch {
+      problems.push(`${name} is not a URL: "${raw}"`);
+    }
+    return raw.replace(/\/+$/, '');
+  };
+  const http = ['http:', 'https:'];
+
+  const config: Config = {
+    port: integer('PORT', 4000, 0, 65535),
+    host: read('HOST') ?? '0.0.0.0',
+    production: read('NODE_ENV') === 'production',
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    siblings: {
+      verification: url('VERIFICATION_URL', http),
+      locations: url('LOCATIONS_URL', http),
+      products: url('PRODUCTS_URL', http),
+      codes: url('CODES_URL', http),
+    },
+    siblingTimeoutMs: integer('SIBLING_TIMEOUT_MS', 3000, 50, 60000),
+    joinUrlBase: url('JOIN_URL_BASE', http),
+    wrongCodeLimitPerMinute: integer('WRONG_CODE_LIMIT_PER_MINUTE', 20, 1, 1000000),
+    authCacheTtlMs: integer('AUTH_CACHE_TTL_MS', 30000, 0, 60000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

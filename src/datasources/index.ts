@@ -1,0 +1,26 @@
+import type { SiblingUrls } from '../config';
+import { CodesClient } from './codes';
+import { LocationsClient } from './locations';
+import { ProductsClient } from './products';
+import { VerificationClient } from './verification';
+
+export { CodesClient } from './codes';
+export { LocationsClient, type Location } from './locations';
+export { ProductsClient, type Product } from './products';
+export { VerificationClient, type VerifiedCredential } from './verification';
+
+export interface Siblings {
+  verification: VerificationClient;
+  locations: LocationsClient;
+  products: ProductsClient;
+  codes: CodesClient;
+}
+
+export function createSiblings(urls: Required<SiblingUrls>, timeoutMs: number): Siblings {
+  return {
+    verification: new VerificationClient({ baseUrl: urls.verification, timeoutMs }),
+    locations: new LocationsClient({ baseUrl: urls.locations, timeoutMs }),
+    products: new ProductsClient({ baseUrl: urls.products, timeoutMs }),
+    codes: new CodesClient({ baseUrl: urls.codes, timeoutMs }),
+  };
+}

@@ -1,0 +1,168 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Product, ProductsClient } from '../datasources';
+import { Order, OrderItem, OrderStatus, SessionState, type Session } from '../entities';
+import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
+import type { EventPublisher } from './event-publisher';
+import { appendEvent } from './session-events';
+import { lockSession } from './sessions';
+import { orderView as orderViewOf } from './views';
+
+export const MAX_ITEMS = 50;
+export const MAX_QUANTITY = 99;
+export const MAX_NOTE_LENGTH = 500;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
+
+export interface OrderLine {
+  productId: number;
+  quantity: number;
+  note?: string | null;
+}
+
+/** Where an order may go next. An order may skip ahead; CANCELLED only before SERVED. */
+const NEXT_STATUSES: Record<OrderStatus, OrderStatus[]> = {
+  [OrderStatus.PLACED]: [OrderStatus.ACCEPTED, OrderStatus.PREPARING, OrderStatus.SERVED, OrderStatus.CANCELLED],
+  [OrderStatus.ACCEPTED]: [OrderStatus.PREPARING, OrderStatus.SERVED, OrderStatus.CANCELLED],
+  [OrderStatus.PREPARING]: [OrderStatus.SERVED, OrderStatus.CANCELLED],
+  [OrderStatus.SERVED]: [],
+  [OrderStatus.CANCELLED]: [],
+};
+
+/** Placing orders and moving them along. */
+export class Orders {
+  constructor(
+    private readonly products: ProductsClient,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  /**
+   * Places an order with a snapshot of each product's name and price. The same
+   * idempotency key in a session gives back the order it first made.
+   */
+  async place(em: EntityManager, session: Session, lines: OrderLine[], idempotencyKey: string): Promise<Order> {
+    const key = validIdempotencyKey(idempotencyKey);
+    validateLines(lines);
+    const earlier = await findByKey(em, session.id, key);
+    if (earlier) return sameOrderOrConflict(earlier, lines);
+    if (session.state === SessionState.CLOSED) throw sessionClosed();
+
+    // Sibling calls happen before the transaction: when they fail, nothing is written.
+    const products = await this.productsOf(session.locationId, lines);
+
+    const { order, events } = await em.transactional(async (tx) => {
+      const locked = await lockSession(tx, session.id);
+      // Under the lock: an order with this key committed meanwhile is the answer.
+      const committed = await findByKey(tx, session.id, key);
+      if (committed) return { order: committed, events: [] };
+      if (locked.state === SessionState.CLOSED) throw sessionClosed();
+
+      const created = tx.create(Order, { session: locked, idempotencyKey: key });
+      lines.forEach((line, position) => {
+        const product = products.get(line.productId) as Product;
+        tx.create(OrderItem, {
+          order: created,
+          position,
+          productId: product.id,
+          productName: product.name,
+          unitPrice: product.price,
+          quantity: line.quantity,
+          note: line.note?.trim() || null,
+        });
+      });
+      const placed = appendEvent(tx, locked, 'OrderPlaced', { order: orderViewOf(created) });
+      return { order: created, events: [placed] };
+    });
+    await this.publisher.publishCommitted(events);
+    return order;
+  }
+
+  /** The order with its session, or NOT_FOUND. */
+  async find(em: EntityManager, orderId: string): Promise<Order> {
+    const order = await em.findOne(Order, orderId, { populate: ['session', 'items'] });
+    if (!order) throw new NotFoundError(`Order ${orderId} does not exist`);
+    return order;
+  }
+
+  async setStatus(em: EntityManager, order: Order, status: OrderStatus): Promise<Order> {
+    const { updated, events } = await em.transactional(async (tx) => {
+      const locked = await lockSession(tx, order.session.id);
+      const current = await tx.findOneOrFail(Order, order.id, { populate: ['items'], refresh: true });
+      if (current.status === status) return { updated: current, events: [] };
+      if (locked.state === SessionState.CLOSED) throw sessionClosed();
+      if (!NEXT_STATUSES[current.status].includes(status)) {
+        throw new ConflictError(`An order that is ${current.status} cannot become ${status}`, { field: 'status' });
+      }
+      const previousStatus = current.status;
+      current.status = status;
+      const changed = appendEvent(tx, locked, 'OrderStatusChanged', { orderId: current.id, status, previousStatus });
+      return { updated: current, events: [changed] };
+    });
+    await this.publisher.publishCommitted(events);
+    return updated;
+  }
+
+  async ofSession(em: EntityManager, sessionId: string): Promise<Order[]> {
+    return em.find(Order, { session: sessionId }, { populate: ['items'], orderBy: { placedAt: 'asc', id: 'asc' } });
+  }
+
+  /** Every product of the order, each checked to exist and to belong to the session's location. */
+  private async productsOf(locationId: number, lines: OrderLine[]): Promise<Map<number, Product>> {
+    const ids = [...new Set(lines.map((line) => line.productId))];
+    const found = await Promise.all(ids.map((id) => this.products.product(id)));
+    const products = new Map<number, Product>();
+    found.forEach((product, index) => {
+      const id = ids[index];
+      if (!product) throw new BadInputError(`Product ${id} does not exist`, { field: 'items', productId: id });
+      if (product.locationId !== locationId) {
+        throw new BadInputError(`Product ${id} is not on this location's menu`, { field: 'items', productId: id });
+      }
+      products.set(id, product);
+    });
+    return products;
+  }
+}
+
+function findByKey(em: EntityManager, sessionId: string, idempotencyKey: string): Promise<Order | null> {
+  return em.findOne(Order, { session: sessionId, idempotencyKey }, { populate: ['items'] });
+}
+
+/** A retried request must carry the same items; another order under a used key is a client bug. */
+function sameOrderOrConflict(order: Order, lines: OrderLine[]): Order {
+  const items = order.items.getItems();
+  const same =
+    items.length === lines.length &&
+    items.every(
+      (item, index) =>
+        item.productId === lines[index].productId &&
+        item.quantity === lines[index].quantity &&
+        (item.note ?? null) === (lines[index].note?.trim() || null),
+    );
+  if (!same) throw new ConflictError('This idempotency key was already used for a different order', { field: 'idempotencyKey' });
+  return order;
+}
+
+function validateLines(lines: OrderLine[]): void {
+  if (lines.length === 0) throw new BadInputError('An order needs at least one item', { field: 'items' });
+  if (lines.length > MAX_ITEMS) throw new BadInputError(`An order has at most ${MAX_ITEMS} items`, { field: 'items' });
+  for (const line of lines) {
+    if (!Number.isInteger(line.productId) || line.productId < 1) {
+      throw new BadInputError(`"${line.productId}" is not a product id`, { field: 'items.productId' });
+    }
+    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
+      throw new BadInputError(`A quantity is from 1 to ${MAX_QUANTITY}`, { field: 'items.quantity' });
+    }
+    if (line.note && line.note.length > MAX_NOTE_LENGTH) {
+      throw new BadInputError(`A note has at most ${MAX_NOTE_LENGTH} characters`, { field: 'items.note' });
+    }
+  }
+}
+
+function validIdempotencyKey(key: string): string {
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new BadInputError(`An idempotency key has 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, { field: 'idempotencyKey' });
+  }
+  return key;
+}
+
+function sessionClosed(): SessionClosedError {
+  return new SessionClosedError('This session is closed and takes no more orders');
+}

@@ -1,0 +1,129 @@
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CodesClient } from '../datasources';
+import { Session, SessionState } from '../entities';
+import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
+import type { EventPublisher } from './event-publisher';
+import { appendEvent } from './session-events';
+import type { WrongCodeThrottle } from './wrong-code-throttle';
+
+const CODE = /^[0-9a-f]{6}$/;
+const CODE_ATTEMPTS = 5;
+export const MAX_NAME_LENGTH = 200;
+
+export interface SessionPage {
+  sessions: Session[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** Opening, finding, listing and closing a location's order sessions. */
+export class Sessions {
+  constructor(
+    private readonly codes: CodesClient,
+    private readonly publisher: EventPublisher,
+    private readonly throttle: WrongCodeThrottle,
+  ) {}
+
+  /**
+   * The session a code opens. A wrong, malformed or unknown code is answered exactly like
+   * a missing session, and counts against the client's wrong-code allowance.
+   */
+  async byCode(em: EntityManager, code: string, client: string): Promise<Session> {
+    this.throttle.assertAllowed(client);
+    const normalised = code.trim().toLowerCase();
+    const session = CODE.test(normalised) ? await em.findOne(Session, { code: normalised }) : null;
+    if (!session) {
+      this.throttle.recordMiss(client);
+      throw new NotFoundError('No session has this code');
+    }
+    return session;
+  }
+
+  async open(em: EntityManager, input: { locationId: number; name: string; openedBy: number }): Promise<Session> {
+    const name = validName(input.name);
+    if (await em.count(Session, { locationId: input.locationId, name, state: SessionState.OPEN })) {
+      throw duplicateName(name);
+    }
+    for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+      const code = await this.codes.newCode();
+      if (await em.count(Session, { code })) continue;
+      // A fork per attempt: a failed insert must not stay queued in the caller's unit of work.
+      const attempt = em.fork();
+      const session = attempt.create(Session, { code, name, locationId: input.locationId, openedBy: input.openedBy });
+      try {
+        await attempt.flush();
+        return session;
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        if (error.message.includes('sessions_open_name_unique')) throw duplicateName(name);
+        // Another session took the code at the same moment: ask for a new one.
+      }
+    }
+    throw new ServiceUnavailableError('codes', `no unused code in ${CODE_ATTEMPTS} attempts`);
+  }
+
+  /** Closes the session and tells its subscribers; closing a closed session changes nothing. */
+  async close(em: EntityManager, sessionId: string): Promise<Session> {
+    const { session, events } = await em.transactional(async (tx) => {
+      const locked = await lockSession(tx, sessionId);
+      if (locked.state === SessionState.CLOSED) return { session: locked, events: [] };
+      locked.state = SessionState.CLOSED;
+      locked.closedAt = new Date();
+      const closed = appendEvent(tx, locked, 'SessionClosed', { closedAt: locked.closedAt.toISOString() });
+      return { session: locked, events: [closed] };
+    });
+    await this.publisher.publishCommitted(events);
+    return session;
+  }
+
+  /** A location's sessions, newest first, `first` at a time after the opaque cursor `after`. */
+  async list(
+    em: EntityManager,
+    query: { locationId: number; state?: SessionState; first: number; after?: string },
+  ): Promise<SessionPage> {
+    const where: Record<string, unknown> = { locationId: query.locationId };
+    if (query.state) where.state = query.state;
+    if (query.after) {
+      const { openedAt, id } = decodeCursor(query.after);
+      where.$or = [{ openedAt: { $lt: openedAt } }, { openedAt, id: { $lt: id } }];
+    }
+    const found = await em.find(Session, where, { orderBy: { openedAt: 'desc', id: 'desc' }, limit: query.first + 1 });
+    const sessions = found.slice(0, query.first);
+    const last = sessions.at(-1);
+    return { sessions, hasNextPage: found.length > query.first, endCursor: last ? encodeCursor(last) : null };
+  }
+}
+
+/** Locks the session's row for the rest of the transaction: its events and state change one at a time. */
+export async function lockSession(tx: EntityManager, sessionId: string): Promise<Session> {
+  return tx.findOneOrFail(Session, sessionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+}
+
+function validName(raw: string): string {
+  const name = raw.trim();
+  if (name.length === 0) throw new BadInputError('A session needs a name', { field: 'name' });
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new BadInputError(`A session name has at most ${MAX_NAME_LENGTH} characters`, { field: 'name' });
+  }
+  return name;
+}
+
+function duplicateName(name: string): ConflictError {
+  return new ConflictError(`An open session named "${name}" already exists at this location`, { field: 'name' });
+}
+
+function encodeCursor(session: Session): string {
+  return Buffer.from(JSON.stringify([session.openedAt.toISOString(), session.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { openedAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const openedAt = new Date(at);
+    if (typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(openedAt.getTime())) return { openedAt, id };
+  } catch {
+    // fall through
+  }
+  throw new BadInputError('The cursor "after" is not one this API gave out', { field: 'after' });
+}

@@ -1,0 +1,4 @@
+import { Migration20261125000000_initial } from './Migration20261125000000_initial';
+
+/** Every migration, oldest first. A new migration is added here as well as in its file. */
+export const migrations = [{ name: 'Migration20261125000000_initial', class: Migration20261125000000_initial }];

@@ -1,0 +1,39 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { formatToken } from '../domain/credential';
+import { UnauthenticatedError } from '../domain/errors';
+import { Credential, User } from './auth.type';
+import { Location } from './catalog.type';
+import type { GraphQLContext } from './context';
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => Credential, { description: "Signs a representative in through the verification service." })
+  async login(
+    @Arg('username') username: string,
+    @Arg('password') password: string,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<Credential> {
+    const credential = await services.siblings.verification.login(username, password);
+    return { ...credential, token: formatToken(credential) };
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends the credential sent with this request.' })
+  async logout(@Ctx() { services, credential }: GraphQLContext): Promise<boolean> {
+    await services.access.authenticate(credential);
+    if (credential === null || credential === 'malformed') throw new UnauthenticatedError('No credential to log out');
+    services.access.forget(credential);
+    await services.siblings.verification.logout(credential);
+    return true;
+  }
+
+  @Query(() => User, { description: 'The signed-in representative.' })
+  async me(@Ctx() { services, credential }: GraphQLContext): Promise<User> {
+    return { id: await services.access.authenticate(credential) };
+  }
+
+  @Query(() => [Location], { description: "The locations the signed-in representative owns." })
+  async myLocations(@Ctx() { services, credential }: GraphQLContext): Promise<Location[]> {
+    const userId = await services.access.authenticate(credential);
+    return services.siblings.locations.ownedBy(userId);
+  }
+}

@@ -1,0 +1,75 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { SessionState, type Session as SessionEntity } from '../entities';
+import { BadInputError } from '../domain/errors';
+import { orderView } from '../domain/views';
+import { Product } from './catalog.type';
+import type { GraphQLContext } from './context';
+import { parsePositiveId } from './ids';
+import { Order } from './order.type';
+import { QrCode, Session, SessionConnection } from './session.type';
+
+const MAX_PAGE = 100;
+
+@Resolver(() => Session)
+export class SessionResolver {
+  @Query(() => SessionConnection, { description: "A location's sessions, newest first (its representative only)." })
+  async sessions(
+    @Arg('locationId', () => Int) locationId: number,
+    @Arg('state', () => SessionState, { nullable: true }) state: SessionState | null,
+    @Arg('first', () => Int, { defaultValue: 20, description: `1 to ${MAX_PAGE}.` }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() { em, services, credential }: GraphQLContext,
+  ): Promise<SessionConnection> {
+    parsePositiveId(locationId, 'locationId');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+      throw new BadInputError(`first is from 1 to ${MAX_PAGE}`, { field: 'first' });
+    }
+    await services.access.requireOwner(credential, locationId);
+    const page = await services.sessions.list(em, { locationId, state: state ?? undefined, first, after: after ?? undefined });
+    return { nodes: page.sessions, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+  }
+
+  @Query(() => Session, { description: 'The session a code opens (anyone holding the code).' })
+  session(@Arg('code') code: string, @Ctx() { em, services, client }: GraphQLContext): Promise<SessionEntity> {
+    return services.sessions.byCode(em, code, client);
+  }
+
+  @Query(() => [Product], { description: "The menu of the session's location (anyone holding the code)." })
+  async menu(@Arg('code') code: string, @Ctx() { em, services, client }: GraphQLContext): Promise<Product[]> {
+    const session = await services.sessions.byCode(em, code, client);
+    return services.siblings.products.menu(session.locationId);
+  }
+
+  @Mutation(() => Session, { description: 'Opens a session for a table; its name is unique among the open sessions of the location.' })
+  async openSession(
+    @Arg('locationId', () => Int) locationId: number,
+    @Arg('name', { description: '1 to 200 characters, e.g. "Table 2".' }) name: string,
+    @Ctx() { em, services, credential }: GraphQLContext,
+  ): Promise<SessionEntity> {
+    parsePositiveId(locationId, 'locationId');
+    const openedBy = await services.access.requireOwner(credential, locationId);
+    return services.sessions.open(em, { locationId, name, openedBy });
+  }
+
+  @Mutation(() => Session, { description: 'Closes the session: subscribers are told and no further order is accepted.' })
+  async closeSession(
+    @Arg('code') code: string,
+    @Ctx() { em, services, credential, client }: GraphQLContext,
+  ): Promise<SessionEntity> {
+    const session = await services.sessions.byCode(em, code, client);
+    await services.access.requireOwner(credential, session.locationId);
+    return services.sessions.close(em, session.id);
+  }
+
+  @FieldResolver(() => [Order], { description: 'Every order of the session, oldest first.' })
+  async orders(@Root() session: SessionEntity, @Ctx() { em, services }: GraphQLContext): Promise<Order[]> {
+    return (await services.orders.ofSession(em, session.id)).map(orderView);
+  }
+
+  @FieldResolver(() => QrCode, { description: 'The QR code that lets a customer join (rendered by the codes service).' })
+  async qrCode(@Root() session: SessionEntity, @Ctx() { services }: GraphQLContext): Promise<QrCode> {
+    const content = services.joinUrlBase ? `${services.joinUrlBase}/${session.code}` : session.code;
+    const base64 = await services.siblings.codes.renderQr(content);
+    return { content, svg: Buffer.from(base64, 'base64').toString('utf8'), dataUri: `data:image/svg+xml;base64,${base64}` };
+  }
+}

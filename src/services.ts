@@ -1,0 +1,44 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Siblings } from './datasources';
+import { Access } from './domain/access';
+import { EventPublisher } from './domain/event-publisher';
+import { Orders } from './domain/orders';
+import { Sessions } from './domain/sessions';
+import { WrongCodeThrottle } from './domain/wrong-code-throttle';
+import type { Logger } from './logger';
+import type { EventBus } from './pubsub/event-bus';
+
+/** The domain services one instance shares between HTTP, WebSocket and every request. */
+export interface Services {
+  orm: MikroORM;
+  bus: EventBus;
+  siblings: Siblings;
+  access: Access;
+  sessions: Sessions;
+  orders: Orders;
+  logger: Logger;
+  joinUrlBase?: string;
+}
+
+export function createServices(options: {
+  orm: MikroORM;
+  bus: EventBus;
+  siblings: Siblings;
+  logger: Logger;
+  authCacheTtlMs: number;
+  wrongCodeLimitPerMinute: number;
+  joinUrlBase?: string;
+}): Services {
+  const { orm, bus, siblings, logger } = options;
+  const publisher = new EventPublisher(bus, logger);
+  return {
+    orm,
+    bus,
+    siblings,
+    logger,
+    access: new Access(siblings, options.authCacheTtlMs),
+    sessions: new Sessions(siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
+    orders: new Orders(siblings.products, publisher),
+    joinUrlBase: options.joinUrlBase,
+  };
+}
