@@ -46,12 +46,13 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   const schema = await orderedSchema();
   const formatError = createErrorFormatter(config.production, logger);
   const httpServer = createServer();
-  const webSockets = createWebSocketServer({ httpServer, schema, services, formatError });
+  const webSockets = createWebSocketServer({ httpServer, schema, services, formatError, trustProxy: config.trustProxy });
   const { app, apollo } = await createHttpApp({
     httpServer,
     schema,
     services,
     production: config.production,
+    trustProxy: config.trustProxy,
     formatError,
     drainWebSockets: webSockets.dispose,
   });

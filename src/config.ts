@@ -23,6 +23,8 @@ export interface Config {
   wrongCodeLimitPerMinute: number;
   /** How long verification and ownership answers are reused. */
   authCacheTtlMs: number;
+  /** Behind a load balancer: take the client's address from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +64,14 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return raw.replace(/\/+$/, '');
   };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = read(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  };
   const http = ['http:', 'https:'];
 
   const config: Config = {
@@ -80,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     joinUrlBase: url('JOIN_URL_BASE', http),
     wrongCodeLimitPerMinute: integer('WRONG_CODE_LIMIT_PER_MINUTE', 20, 1, 1000000),
     authCacheTtlMs: integer('AUTH_CACHE_TTL_MS', 30000, 0, 60000),
+    trustProxy: flag('TRUST_PROXY', false),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -50,9 +50,9 @@ export class Orders {
 
     const { order, events } = await em.transactional(async (tx) => {
       const locked = await lockSession(tx, session.id);
-      // Under the lock: an order with this key committed meanwhile is the answer.
+      // Under the lock: an order with this key committed meanwhile is the answer, if it has these items.
       const committed = await findByKey(tx, session.id, key);
-      if (committed) return { order: committed, events: [] };
+      if (committed) return { order: sameOrderOrConflict(committed, lines), events: [] };
       if (locked.state === SessionState.CLOSED) throw sessionClosed();
 
       const created = tx.create(Order, { session: locked, idempotencyKey: key });
@@ -153,6 +153,7 @@ function validateLines(lines: OrderLine[]): void {
     if (line.note && line.note.length > MAX_NOTE_LENGTH) {
       throw new BadInputError(`A note has at most ${MAX_NOTE_LENGTH} characters`, { field: 'items.note' });
     }
+    if (line.note?.includes('\u0000')) throw new BadInputError('A note cannot contain the NUL character', { field: 'items.note' });
   }
 }
 
@@ -160,6 +161,8 @@ function validIdempotencyKey(key: string): string {
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw new BadInputError(`An idempotency key has 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, { field: 'idempotencyKey' });
   }
+  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+  if (key.includes('\u0000')) throw new BadInputError('An idempotency key cannot contain the NUL character', { field: 'idempotencyKey' });
   return key;
 }
 

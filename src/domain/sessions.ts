@@ -8,6 +8,7 @@ import { appendEvent } from './session-events';
 import type { WrongCodeThrottle } from './wrong-code-throttle';
 
 const CODE = /^[0-9a-f]{6}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CODE_ATTEMPTS = 5;
 export const MAX_NAME_LENGTH = 200;
 
@@ -103,6 +104,8 @@ export async function lockSession(tx: EntityManager, sessionId: string): Promise
 function validName(raw: string): string {
   const name = raw.trim();
   if (name.length === 0) throw new BadInputError('A session needs a name', { field: 'name' });
+  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+  if (name.includes('\u0000')) throw new BadInputError('A session name cannot contain the NUL character', { field: 'name' });
   if (name.length > MAX_NAME_LENGTH) {
     throw new BadInputError(`A session name has at most ${MAX_NAME_LENGTH} characters`, { field: 'name' });
   }
@@ -121,7 +124,9 @@ function decodeCursor(cursor: string): { openedAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const openedAt = new Date(at);
-    if (typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(openedAt.getTime())) return { openedAt, id };
+    // A time this API wrote: after 1970 and before the year 10000 (PostgreSQL refuses far-off dates).
+    const sane = openedAt.getTime() >= 0 && openedAt.getUTCFullYear() < 10_000;
+    if (typeof at === 'string' && typeof id === 'string' && UUID.test(id) && sane) return { openedAt, id };
   } catch {
     // fall through
   }

@@ -49,6 +49,16 @@ export class EventBus {
     return queue;
   }
 
+  /** Whether Redis answers (always true in-process). */
+  async isReachable(): Promise<boolean> {
+    try {
+      await Promise.all(this.connections.map((connection) => connection.ping()));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
   }

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { parseAuthorization } from '../domain/credential';
 import type { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
+import { clientAddress } from './client-address';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -17,6 +18,7 @@ export async function createHttpApp(options: {
   schema: GraphQLSchema;
   services: Services;
   production: boolean;
+  trustProxy: boolean;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Runs while Apollo drains: closes the WebSocket server. */
   drainWebSockets: () => Promise<void>;
@@ -27,6 +29,8 @@ export async function createHttpApp(options: {
     formatError: options.formatError,
     includeStacktraceInErrorResponses: !options.production,
     introspection: !options.production,
+    // main.ts owns the signals: it drains this server, then closes Redis and the database.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -40,6 +44,10 @@ export async function createHttpApp(options: {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/readyz', async (_req, res) => {
+    const [database, pubSub] = await Promise.all([databaseReachable(services), services.bus.isReachable()]);
+    res.status(database && pubSub ? 200 : 503).json({ status: database && pubSub ? 'ready' : 'unavailable', database, pubSub });
+  });
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: '256kb' }),
@@ -48,9 +56,18 @@ export async function createHttpApp(options: {
         em: services.orm.em.fork(),
         services,
         credential: parseAuthorization(req.headers.authorization),
-        client: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        client: clientAddress(req, options.trustProxy),
       }),
     }),
   );
   return { app, apollo };
+}
+
+async function databaseReachable(services: Services): Promise<boolean> {
+  try {
+    await services.orm.em.getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
 }

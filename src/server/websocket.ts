@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { parseAuthorization } from '../domain/credential';
 import type { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
+import { clientAddress } from './client-address';
 import { GRAPHQL_PATH } from './http';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -14,7 +15,13 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
  * `{ authorization: "Bearer <user id>:<session key>" }` in connection_init; a socket
  * without a valid credential still serves customer operations.
  */
-export function createWebSocketServer(options: { httpServer: Server; schema: GraphQLSchema; services: Services; formatError: FormatError }) {
+export function createWebSocketServer(options: {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  services: Services;
+  trustProxy: boolean;
+  formatError: FormatError;
+}) {
   const { services, formatError } = options;
   const wss = new WebSocketServer({ server: options.httpServer, path: GRAPHQL_PATH, maxPayload: 256 * 1024, perMessageDeflate: false });
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
@@ -26,7 +33,7 @@ export function createWebSocketServer(options: { httpServer: Server; schema: Gra
         em: services.orm.em.fork(),
         services,
         credential: parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
-        client: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        client: clientAddress(ctx.extra.request, options.trustProxy),
       }),
       onNext: (_ctx, _id, _payload, _args, result) => {
         const errors = (result as ExecutionResult).errors;

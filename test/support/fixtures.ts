@@ -32,6 +32,6 @@ export interface OrderLine {
   note?: string;
 }
 
-export async function placeOrder(url: string, code: string, items: OrderLine[] = [{ productId: DEMO.espresso.id, quantity: 1 }], key = randomUUID()) {
+export async function placeOrder(url: string, code: string, items: OrderLine[] = [{ productId: DEMO.espresso.id, quantity: 1 }], key: string = randomUUID()) {
   return graphql(url, PLACE_ORDER, { code, items, idempotencyKey: key });
 }

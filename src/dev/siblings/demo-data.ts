@@ -157,3 +157,6 @@ function product(
 export function createDemoData(): DemoData {
   return structuredClone(initialDemoData);
 }
+
+/** The demo representative's credentials, printed on a development start. */
+export const DEMO_REPRESENTATIVE = { username: 'demo', password: 'demo-password', locationId: 1 } as const;
