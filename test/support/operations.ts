@@ -80,6 +80,14 @@ export const SESSION_EVENTS_QUERY = /* GraphQL */ `
   }
 `;
 
-export const ME = /* GraphQL */ `
-  query Me { me { id } myLocations { id name } }
+export const LOGOUT = /* GraphQL */ `
+  mutation Logout { logout }
+`;
+
+export const WHO_AM_I = /* GraphQL */ `
+  query WhoAmI { me { id } }
+`;
+
+export const MY_LOCATIONS = /* GraphQL */ `
+  query MyLocations { myLocations { id name } }
 `;

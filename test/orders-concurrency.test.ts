@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { storedOrderCount, storedSeqs } from './support/database';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
+import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+describe('placing orders concurrently', () => {
+  let test: TestApp;
+  let token: string;
+  let tables = 0;
+  beforeAll(async () => {
+    test = await startTestApp();
+    token = await login(test.url);
+  });
+  afterAll(() => test.stop());
+
+  const newSession = () => openSession(test.url, token, `Table ${++tables}`);
+  const items = [{ productId: DEMO.espresso.id, quantity: 2, note: 'no sugar' }];
+
+  describe('with an idempotency key', () => {
+    it('gives back the first order when the same placeOrder is sent again, writing one order and one event', async () => {
+      const session = await newSession();
+      const key = randomUUID();
+
+      const first = await placeOrder(test.url, session.code, items, key);
+      const again = await placeOrder(test.url, session.code, items, key);
+
+      expect(first.errors).toBeUndefined();
+      expect(again.data.placeOrder).toEqual(first.data.placeOrder);
+      expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+      expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
+    });
+
+    it('makes one order of 20 concurrent sends of the same placeOrder', async () => {
+      const session = await newSession();
+      const key = randomUUID();
+
+      const answers = await Promise.all(range(1, 20).map(() => placeOrder(test.url, session.code, items, key)));
+
+      expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
+      expect(new Set(answers.map((answer) => answer.data.placeOrder.id)).size).toBe(1);
+      expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+      expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
+    });
+
+    it('refuses the same key with different items as CONFLICT and writes nothing more', async () => {
+      const session = await newSession();
+      const key = randomUUID();
+      await placeOrder(test.url, session.code, items, key);
+
+      const different = await placeOrder(test.url, session.code, [{ productId: DEMO.croissant.id, quantity: 1 }], key);
+
+      expect(errorCode(different)).toBe('CONFLICT');
+      expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+      expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
+    });
+
+    it('refuses as CONFLICT, also among concurrent sends, every request whose items differ from the order the key made', async () => {
+      const session = await newSession();
+      const key = randomUUID();
+      const products = range(1, 20).map((index) => (index % 2 ? DEMO.espresso.id : DEMO.croissant.id));
+
+      const answers = await Promise.all(
+        products.map((productId) => placeOrder(test.url, session.code, [{ productId, quantity: 1 }], key)),
+      );
+
+      const made = answers.filter((answer) => answer.data?.placeOrder);
+      expect(new Set(made.map((answer) => answer.data.placeOrder.id)).size).toBe(1);
+      const madeWith = made[0].data.placeOrder.items[0].productId;
+      answers.forEach((answer, index) => {
+        if (products[index] === madeWith) expect(answer.data.placeOrder.id).toBe(made[0].data.placeOrder.id);
+        else expect(errorCode(answer)).toBe('CONFLICT');
+      });
+      expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+    });
+  });
+
+  it('accepts 50 concurrent orders on one session, numbers their events 1..50, and delivers each once and in order to every subscriber', async () => {
+    const session = await newSession();
+    const clients = range(1, 3).map(() => webSocketClient(test.wsUrl));
+    const subscribers = clients.map((client) => new Subscriber(client, SESSION_EVENTS_SUBSCRIPTION, { code: session.code }));
+
+    const answers = await Promise.all(range(1, 50).map(() => placeOrder(test.url, session.code)));
+
+    expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
+    const orderIds = answers.map((answer) => answer.data.placeOrder.id);
+    expect(new Set(orderIds).size).toBe(50);
+    expect(await storedSeqs(test.databaseUrl, session.id)).toEqual(range(1, 50));
+
+    // Closing ends every subscription after SessionClosed (seq 51): nothing can arrive twice unseen.
+    await graphql(test.url, CLOSE_SESSION, { code: session.code }, token);
+    for (const subscriber of subscribers) {
+      await subscriber.done;
+      expect(subscriber.errors).toEqual([]);
+      const events = subscriber.items.map((item) => item.sessionEvents);
+      expect(events.map((event) => event.seq)).toEqual(range(1, 51));
+      const placed = events.slice(0, 50);
+      expect(placed.every((event) => event.__typename === 'OrderPlaced')).toBe(true);
+      expect(placed.map((event) => event.order.id).sort()).toEqual([...orderIds].sort());
+      expect(events[50].__typename).toBe('SessionClosed');
+    }
+    await Promise.all(clients.map((client) => client.dispose()));
+  });
+});

@@ -1,0 +1,94 @@
+import { DEMO, login, openSession, placeOrder, type OrderLine } from './support/fixtures';
+import { errorCode, graphql } from './support/graphql-client';
+import { SESSION, SESSION_EVENTS_QUERY } from './support/operations';
+import { countRows, startTestApp, type TestApp } from './support/test-app';
+
+const STILL_WATER = { id: 5, price: '0.80' };
+const ORANGE_JUICE = { id: 4, price: '3.50' };
+const UNKNOWN_PRODUCT = 999;
+
+describe('the products of an order', () => {
+  let test: TestApp;
+  let token: string;
+  let tables = 0;
+  let originalPrices: Map<number, string>;
+  beforeAll(async () => {
+    test = await startTestApp();
+    token = await login(test.url);
+    originalPrices = new Map(test.doubles.data.products.map((product) => [product.id, product.price]));
+  });
+  afterEach(() => {
+    originalPrices.forEach((price, id) => test.doubles.control.setProductPrice(id, price));
+  });
+  afterAll(() => test.stop());
+
+  const newSession = () => openSession(test.url, token, `Table ${++tables}`);
+
+  async function writtenRows() {
+    const [orders, orderItems, events] = await Promise.all([
+      countRows(test.databaseUrl, 'orders'),
+      countRows(test.databaseUrl, 'order_items'),
+      countRows(test.databaseUrl, 'session_events'),
+    ]);
+    return { orders, orderItems, events };
+  }
+
+  it.each<[string, OrderLine[]]>([
+    ['an unknown product', [{ productId: UNKNOWN_PRODUCT, quantity: 1 }]],
+    ["a product of another location", [{ productId: DEMO.steakFrites.id, quantity: 1 }]],
+    ['a good product beside an unknown one', [{ productId: DEMO.espresso.id, quantity: 1 }, { productId: UNKNOWN_PRODUCT, quantity: 1 }]],
+    ["a good product beside another location's", [{ productId: DEMO.espresso.id, quantity: 2 }, { productId: DEMO.steakFrites.id, quantity: 1 }]],
+  ])('refuses an order with %s as BAD_USER_INPUT and writes nothing', async (_case, items) => {
+    const { code } = await newSession();
+    const before = await writtenRows();
+
+    const refused = await placeOrder(test.url, code, items);
+
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.data ?? null).toBeNull();
+    expect(await writtenRows()).toEqual(before);
+    const session = await graphql(test.url, SESSION, { code });
+    expect(session.data.session).toMatchObject({ lastSeq: 0, orders: [] });
+  });
+
+  it("keeps an earlier order at the price it was placed at when the product's price changes", async () => {
+    const { code } = await newSession();
+    const earlier = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 2 }]);
+    expect(earlier.data.placeOrder).toMatchObject({ total: '4.80', items: [{ unitPrice: '2.40', lineTotal: '4.80' }] });
+
+    test.doubles.control.setProductPrice(DEMO.espresso.id, '9.99');
+    const later = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+    expect(later.data.placeOrder).toMatchObject({ total: '9.99', items: [{ unitPrice: '9.99', lineTotal: '9.99' }] });
+
+    const session = await graphql(test.url, SESSION, { code });
+    expect(session.data.session.orders).toEqual([
+      expect.objectContaining({ id: earlier.data.placeOrder.id, total: '4.80', items: [expect.objectContaining({ unitPrice: '2.40', quantity: 2 })] }),
+      expect.objectContaining({ id: later.data.placeOrder.id, total: '9.99', items: [expect.objectContaining({ unitPrice: '9.99', quantity: 1 })] }),
+    ]);
+
+    const replay = await graphql(test.url, SESSION_EVENTS_QUERY, { code });
+    expect(replay.data.sessionEvents).toEqual([
+      expect.objectContaining({ seq: 1, order: expect.objectContaining({ total: '4.80', items: [expect.objectContaining({ unitPrice: '2.40' })] }) }),
+      expect.objectContaining({ seq: 2, order: expect.objectContaining({ total: '9.99', items: [expect.objectContaining({ unitPrice: '9.99' })] }) }),
+    ]);
+  });
+
+  it('computes line totals and totals as exact decimals', async () => {
+    const { code } = await newSession();
+    const water = await placeOrder(test.url, code, [{ productId: STILL_WATER.id, quantity: 3 }]);
+    expect(water.data.placeOrder).toMatchObject({ total: '2.40', items: [{ unitPrice: STILL_WATER.price, lineTotal: '2.40' }] });
+
+    // 0.1 + 0.2 and 99 × 0.29 are where floating point goes wrong (0.30000000000000004, 28.709999999999997).
+    test.doubles.control.setProductPrice(ORANGE_JUICE.id, '0.10');
+    test.doubles.control.setProductPrice(STILL_WATER.id, '0.20');
+    const small = await placeOrder(test.url, code, [
+      { productId: ORANGE_JUICE.id, quantity: 1 },
+      { productId: STILL_WATER.id, quantity: 1 },
+    ]);
+    expect(small.data.placeOrder.total).toBe('0.30');
+
+    test.doubles.control.setProductPrice(ORANGE_JUICE.id, '0.29');
+    const many = await placeOrder(test.url, code, [{ productId: ORANGE_JUICE.id, quantity: 99 }]);
+    expect(many.data.placeOrder).toMatchObject({ total: '28.71', items: [{ unitPrice: '0.29', lineTotal: '28.71' }] });
+  });
+});
