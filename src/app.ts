@@ -5,6 +5,7 @@ import type { Config, SiblingUrls } from './config';
 import { createSiblings } from './datasources';
 import { startSiblingDoubles, type SiblingDoubles } from './dev/siblings';
 import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
 import { openDatabase } from './orm/database';
 import { EventBus } from './pubsub/event-bus';
 import { orderedSchema } from './schema/build-schema';
@@ -33,26 +34,44 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   const siblingUrls = withDoubles(config.siblings, siblingDoubles?.url);
   const orm = await openDatabase(config.databaseUrl);
   const bus = config.redisUrl ? EventBus.redis(config.redisUrl) : EventBus.inProcess();
+  const metrics = new Metrics();
+  const siblings = createSiblings(siblingUrls, config.siblingTimeoutMs, (service, outcome, seconds) => {
+    metrics.siblingDuration.observe({ service, outcome }, seconds);
+    if (outcome === 'unavailable') metrics.siblingFailures.inc({ service });
+  });
   const services = createServices({
     orm,
     bus,
     logger,
-    siblings: createSiblings(siblingUrls, config.siblingTimeoutMs),
+    metrics,
+    siblings,
     authCacheTtlMs: config.authCacheTtlMs,
     wrongCodeLimitPerMinute: config.wrongCodeLimitPerMinute,
     joinUrlBase: config.joinUrlBase,
   });
 
   const schema = await orderedSchema();
-  const formatError = createErrorFormatter(config.production, logger);
+  const formatError = createErrorFormatter(config.production);
   const httpServer = createServer();
-  const webSockets = createWebSocketServer({ httpServer, schema, services, formatError, trustProxy: config.trustProxy });
+  const webSockets = createWebSocketServer({
+    httpServer,
+    schema,
+    services,
+    metrics,
+    logger,
+    formatError,
+    trustProxy: config.trustProxy,
+    introspection: config.playground,
+  });
   const { app, apollo } = await createHttpApp({
     httpServer,
     schema,
     services,
+    metrics,
+    logger,
     production: config.production,
     trustProxy: config.trustProxy,
+    playground: config.playground,
     formatError,
     drainWebSockets: webSockets.dispose,
   });

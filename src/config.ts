@@ -25,6 +25,8 @@ export interface Config {
   authCacheTtlMs: number;
   /** Behind a load balancer: take the client's address from X-Forwarded-For. */
   trustProxy: boolean;
+  /** The GraphQL IDE at / and /graphql, and schema introspection; on by default outside production. */
+  playground: boolean;
 }
 
 export class ConfigError extends Error {
@@ -74,10 +76,11 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const http = ['http:', 'https:'];
 
+  const production = read('NODE_ENV') === 'production';
   const config: Config = {
     port: integer('PORT', 4000, 0, 65535),
     host: read('HOST') ?? '0.0.0.0',
-    production: read('NODE_ENV') === 'production',
+    production,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     siblings: {
@@ -91,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     wrongCodeLimitPerMinute: integer('WRONG_CODE_LIMIT_PER_MINUTE', 20, 1, 1000000),
     authCacheTtlMs: integer('AUTH_CACHE_TTL_MS', 30000, 0, 60000),
     trustProxy: flag('TRUST_PROXY', false),
+    playground: flag('PLAYGROUND', !production),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -6,6 +6,7 @@ import { Orders } from './domain/orders';
 import { Sessions } from './domain/sessions';
 import { WrongCodeThrottle } from './domain/wrong-code-throttle';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { EventBus } from './pubsub/event-bus';
 
 /** The domain services one instance shares between HTTP, WebSocket and every request. */
@@ -17,6 +18,7 @@ export interface Services {
   sessions: Sessions;
   orders: Orders;
   logger: Logger;
+  metrics: Metrics;
   joinUrlBase?: string;
 }
 
@@ -25,6 +27,7 @@ export function createServices(options: {
   bus: EventBus;
   siblings: Siblings;
   logger: Logger;
+  metrics: Metrics;
   authCacheTtlMs: number;
   wrongCodeLimitPerMinute: number;
   joinUrlBase?: string;
@@ -36,6 +39,7 @@ export function createServices(options: {
     bus,
     siblings,
     logger,
+    metrics: options.metrics,
     access: new Access(siblings, options.authCacheTtlMs),
     sessions: new Sessions(siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
     orders: new Orders(siblings.products, publisher),

@@ -2,6 +2,7 @@ import type { SiblingUrls } from '../config';
 import { CodesClient } from './codes';
 import { LocationsClient } from './locations';
 import { ProductsClient } from './products';
+import type { SiblingOptions } from './sibling-data-source';
 import { VerificationClient } from './verification';
 
 export { CodesClient } from './codes';
@@ -16,11 +17,11 @@ export interface Siblings {
   codes: CodesClient;
 }
 
-export function createSiblings(urls: Required<SiblingUrls>, timeoutMs: number): Siblings {
+export function createSiblings(urls: Required<SiblingUrls>, timeoutMs: number, observe?: SiblingOptions['observe']): Siblings {
   return {
-    verification: new VerificationClient({ baseUrl: urls.verification, timeoutMs }),
-    locations: new LocationsClient({ baseUrl: urls.locations, timeoutMs }),
-    products: new ProductsClient({ baseUrl: urls.products, timeoutMs }),
-    codes: new CodesClient({ baseUrl: urls.codes, timeoutMs }),
+    verification: new VerificationClient({ baseUrl: urls.verification, timeoutMs, observe }),
+    locations: new LocationsClient({ baseUrl: urls.locations, timeoutMs, observe }),
+    products: new ProductsClient({ baseUrl: urls.products, timeoutMs, observe }),
+    codes: new CodesClient({ baseUrl: urls.codes, timeoutMs, observe }),
   };
 }

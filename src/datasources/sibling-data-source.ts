@@ -2,9 +2,13 @@ import { RESTDataSource, type AugmentedRequest } from '@apollo/datasource-rest';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { ServiceUnavailableError } from '../domain/errors';
 
+export type SiblingOutcome = 'ok' | 'refused' | 'unavailable';
+
 export interface SiblingOptions {
   baseUrl: string;
   timeoutMs: number;
+  /** Told of every call: for latency and failure metrics. */
+  observe?: (service: string, outcome: SiblingOutcome, seconds: number) => void;
 }
 
 /** A 4xx answer with the sibling's `reason`; each client maps the reasons it expects. */
@@ -45,17 +49,26 @@ export abstract class SiblingDataSource extends RESTDataSource {
 
   /** Runs one call, turning network failures and timeouts into SERVICE_UNAVAILABLE. */
   protected async call<T>(request: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const observe = (outcome: SiblingOutcome) => this.options.observe?.(this.service, outcome, (performance.now() - started) / 1000);
     try {
-      return await request();
+      const answer = await request();
+      observe('ok');
+      return answer;
     } catch (error) {
-      if (error instanceof SiblingRejection || error instanceof ServiceUnavailableError) throw error;
-      const name = (error as Error)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new ServiceUnavailableError(this.service, `no answer within ${this.options.timeoutMs} ms`);
-      }
-      if (error instanceof SyntaxError) throw new ServiceUnavailableError(this.service, 'it answered with malformed JSON');
-      throw new ServiceUnavailableError(this.service, 'it cannot be reached');
+      observe(error instanceof SiblingRejection ? 'refused' : 'unavailable');
+      throw this.asUnavailable(error);
     }
+  }
+
+  private asUnavailable(error: unknown): Error {
+    if (error instanceof SiblingRejection || error instanceof ServiceUnavailableError) return error;
+    const name = (error as Error)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new ServiceUnavailableError(this.service, `no answer within ${this.options.timeoutMs} ms`);
+    }
+    if (error instanceof SyntaxError) return new ServiceUnavailableError(this.service, 'it answered with malformed JSON');
+    return new ServiceUnavailableError(this.service, 'it cannot be reached');
   }
 
   /** A success answer that does not have the contract's shape. */

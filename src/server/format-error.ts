@@ -1,14 +1,13 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../domain/errors';
-import type { Logger } from '../logger';
 
 /**
  * The one place errors become what a client sees: a domain error's code becomes
- * `extensions.code`; anything unexpected is logged and, in production, shown only as
+ * `extensions.code`; anything unexpected is, in production, shown only as
  * INTERNAL_SERVER_ERROR with no stack trace or SQL.
  */
-export function createErrorFormatter(production: boolean, logger: Logger) {
+export function createErrorFormatter(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) {
@@ -23,14 +22,25 @@ export function createErrorFormatter(production: boolean, logger: Logger) {
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
       return production ? withoutStacktrace(formatted) : formatted;
     }
-    if (original instanceof GraphQLError || (error instanceof GraphQLError && !error.originalError)) {
+    if (!isUnexpectedError(error)) {
       // graphql-js's own parse and validation errors carry no code on the WebSocket path.
       return { ...withoutStacktrace(formatted), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
     }
-    logger.error('unexpected error', { error: String((original as Error)?.stack ?? original), path: formatted.path });
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/** An error no client caused: a bug or an outage of our own parts, worth a log entry. */
+export function isUnexpectedError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return false;
+  if (error instanceof GraphQLError) {
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return false;
+    if (original instanceof GraphQLError || !error.originalError) return false;
+  }
+  return true;
 }
 
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {

@@ -1,14 +1,20 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import { parseAuthorization } from '../domain/credential';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
+import { observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
+import { isUnexpectedError } from './format-error';
+import { playgroundRouter } from './playground';
+import { requestLog } from './request-log';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -17,23 +23,28 @@ export async function createHttpApp(options: {
   httpServer: Server;
   schema: GraphQLSchema;
   services: Services;
+  metrics: Metrics;
+  logger: Logger;
   production: boolean;
   trustProxy: boolean;
+  /** Serves the IDE and allows introspection. */
+  playground: boolean;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Runs while Apollo drains: closes the WebSocket server. */
   drainWebSockets: () => Promise<void>;
 }) {
-  const { httpServer, schema, services } = options;
+  const { httpServer, schema, services, metrics } = options;
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: options.formatError,
     includeStacktraceInErrorResponses: !options.production,
-    introspection: !options.production,
+    introspection: options.playground,
     // main.ts owns the signals: it drains this server, then closes Redis and the database.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      observabilityPlugin(metrics, options.logger, isUnexpectedError),
       { async serverWillStart() { return { drainServer: options.drainWebSockets }; } },
     ],
   });
@@ -41,6 +52,7 @@ export async function createHttpApp(options: {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(options.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -48,6 +60,10 @@ export async function createHttpApp(options: {
     const [database, pubSub] = await Promise.all([databaseReachable(services), services.bus.isReachable()]);
     res.status(database && pubSub ? 200 : 503).json({ status: database && pubSub ? 'ready' : 'unavailable', database, pubSub });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  if (options.playground) app.use(playgroundRouter(GRAPHQL_PATH));
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: '256kb' }),

@@ -1,46 +1,100 @@
-import { GraphQLError, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  validate,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { parseAuthorization } from '../domain/credential';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { clientAddress } from './client-address';
+import { isUnexpectedError } from './format-error';
 import { GRAPHQL_PATH } from './http';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
+/** Per socket: an id for the logs and the operations that are streaming. */
+interface SocketState {
+  connectionId: string;
+  subscriptions: Set<string>;
+}
+
 /**
  * graphql-ws over ws on the same port and path as HTTP GraphQL. Representatives send
  * `{ authorization: "Bearer <user id>:<session key>" }` in connection_init; a socket
- * without a valid credential still serves customer operations.
+ * without a valid credential still serves customer operations. Apollo's plugins do not
+ * run here, so limits, introspection policy, error mapping and metrics are given again.
  */
 export function createWebSocketServer(options: {
   httpServer: Server;
   schema: GraphQLSchema;
   services: Services;
+  metrics: Metrics;
+  logger: Logger;
   trustProxy: boolean;
+  introspection: boolean;
   formatError: FormatError;
 }) {
-  const { services, formatError } = options;
+  const { services, formatError, metrics, logger } = options;
   const wss = new WebSocketServer({ server: options.httpServer, path: GRAPHQL_PATH, maxPayload: 256 * 1024, perMessageDeflate: false });
-  const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  const sockets = new WeakMap<object, SocketState>();
+  const stateOf = (extra: object) => {
+    let state = sockets.get(extra);
+    if (!state) sockets.set(extra, (state = { connectionId: randomUUID(), subscriptions: new Set() }));
+    return state;
+  };
+  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+
+  const format = (errors: readonly GraphQLError[], connectionId: string) =>
+    errors.map((error) => {
+      if (isUnexpectedError(error)) logger.error('unexpected error', { connectionId, error: String(error.originalError?.stack ?? error) });
+      const formatted = formatError(error.toJSON(), error);
+      metrics.graphqlErrors.inc({ transport: 'ws', code: String(formatted.extensions?.code ?? 'UNKNOWN') });
+      return formatted;
+    });
+
+  wss.on('connection', (socket) => {
+    metrics.openWebSockets.inc();
+    socket.once('close', () => metrics.openWebSockets.dec());
+  });
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
+      validate: (schema, document) => validate(schema, document, rules),
       context: (ctx): GraphQLContext => ({
         em: services.orm.em.fork(),
         services,
         credential: parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
         client: clientAddress(ctx.extra.request, options.trustProxy),
       }),
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onOperation: (ctx, id, _payload, args, result) => {
+        const operation = args.document.definitions.find((definition) => definition.kind === 'OperationDefinition');
+        const type = operation && 'operation' in operation ? operation.operation : 'invalid';
+        metrics.graphqlRequests.inc({ transport: 'ws', operation: type });
+        if (result && Symbol.asyncIterator in result) {
+          stateOf(ctx.extra).subscriptions.add(id);
+          metrics.activeSubscriptions.inc();
+        }
+      },
+      onComplete: (ctx, id) => {
+        if (stateOf(ctx.extra).subscriptions.delete(id)) metrics.activeSubscriptions.dec();
+      },
+      onNext: (ctx, _id, _payload, _args, result) => {
         const errors = (result as ExecutionResult).errors;
         if (!errors?.length) return result;
-        return { ...result, errors: format(errors) } as unknown as ExecutionResult;
+        return { ...result, errors: format(errors, stateOf(ctx.extra).connectionId) } as unknown as ExecutionResult;
       },
-      onError: (_ctx, _id, _payload, errors) => format(errors) as unknown as GraphQLError[],
+      onError: (ctx, _id, _payload, errors) => format(errors, stateOf(ctx.extra).connectionId),
     },
     wss,
   );

@@ -1,0 +1,64 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one instance, served at /metrics. Each app has its own registry. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly graphqlRequests = new Counter({
+    name: 'ordered_graphql_requests_total',
+    help: 'GraphQL operations executed, by transport and operation type',
+    labelNames: ['transport', 'operation'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphqlErrors = new Counter({
+    name: 'ordered_graphql_errors_total',
+    help: 'Errors returned to clients, by extensions.code',
+    labelNames: ['transport', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly openWebSockets = new Gauge({
+    name: 'ordered_websockets_open',
+    help: 'WebSocket connections open now',
+    registers: [this.registry],
+  });
+
+  readonly activeSubscriptions = new Gauge({
+    name: 'ordered_subscriptions_active',
+    help: 'GraphQL subscriptions streaming now',
+    registers: [this.registry],
+  });
+
+  readonly ordersPlaced = new Counter({
+    name: 'ordered_orders_placed_total',
+    help: 'Orders committed',
+    registers: [this.registry],
+  });
+
+  readonly eventDelivery = new Histogram({
+    name: 'ordered_event_delivery_seconds',
+    help: 'Time from an event being committed to its delivery to a subscriber',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly siblingDuration = new Histogram({
+    name: 'ordered_sibling_request_duration_seconds',
+    help: 'Calls to the sibling services, by service and outcome (ok, refused, unavailable)',
+    labelNames: ['service', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly siblingFailures = new Counter({
+    name: 'ordered_sibling_failures_total',
+    help: 'Sibling calls that ended in SERVICE_UNAVAILABLE, by service',
+    labelNames: ['service'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'ordered_' });
+  }
+}
