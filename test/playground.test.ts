@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { login, openSession, placeOrder } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+jest.setTimeout(60_000);
+
+const ARTIFACTS = join(__dirname, '..', '.artifacts');
+
+/** Replaces the text of the playground's query or variables editor, as a person pasting would. */
+async function setEditor(page: Page, editor: 'query' | 'variables', text: string): Promise<void> {
+  const selector = editor === 'query' ? '.graphiql-query-editor .CodeMirror' : '.graphiql-editor-tool .CodeMirror';
+  await page.click(selector);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+  // GraphiQL re-reads the operation (its name, for running) a moment after an edit.
+  await page.waitForTimeout(500);
+}
+
+async function run(page: Page): Promise<void> {
+  await page.click('.graphiql-execute-button');
+}
+
+async function resultText(page: Page): Promise<string> {
+  return page.$eval('.result-window', (element) => element.textContent ?? '');
+}
+
+/** Waits until the result pane shows `text` (the check runs in the page, hence a string). */
+async function waitForResult(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(`document.querySelector('.result-window')?.textContent?.includes(${JSON.stringify(text)})`);
+}
+
+describe('the playground', () => {
+  let test: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const requestedUrls: string[] = [];
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('request', (request) => requestedUrls.push(request.url()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await test?.stop();
+  });
+
+  it('loads from the service alone, runs a query and shows a live subscription event', async () => {
+    await page.goto(test.url.replace('/graphql', '/'));
+    await page.waitForSelector('.graphiql-execute-button');
+
+    await setEditor(page, 'query', 'mutation { login(username: "demo", password: "demo-password") { userId } }');
+    await run(page);
+    await waitForResult(page, '"userId": 1');
+
+    const token = await login(test.url);
+    const session = await openSession(test.url, token, 'Table 9');
+    await setEditor(
+      page,
+      'query',
+      'subscription Live($code: String!) { sessionEvents(code: $code) { __typename seq ... on OrderPlaced { order { total } } } }',
+    );
+    await setEditor(page, 'variables', JSON.stringify({ code: session.code }));
+    await run(page);
+    // The subscription is live once its socket has asked for it; the order placed after shows up.
+    await page.waitForSelector('.graphiql-execute-button[aria-label*="Stop"]');
+    expect((await placeOrder(test.url, session.code)).errors).toBeUndefined();
+    await waitForResult(page, 'OrderPlaced');
+    expect(await resultText(page)).toContain('"total": "2.40"');
+
+    await page.click('[aria-label="Show Documentation Explorer"]');
+    await page.waitForSelector('.graphiql-doc-explorer >> text=Subscription');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true });
+
+    const origins = new Set(requestedUrls.map((url) => new URL(url).hostname));
+    expect([...origins]).toEqual(['127.0.0.1']);
+  });
+});
