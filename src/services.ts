@@ -4,6 +4,7 @@ import { Access } from './domain/access';
 import { EventPublisher } from './domain/event-publisher';
 import { Orders } from './domain/orders';
 import { Sessions } from './domain/sessions';
+import { EventStreams } from './domain/streams';
 import { WrongCodeThrottle } from './domain/wrong-code-throttle';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -17,6 +18,8 @@ export interface Services {
   access: Access;
   sessions: Sessions;
   orders: Orders;
+  /** Live session and location streams: replay, then live, repaired from the logs. */
+  streams: EventStreams;
   logger: Logger;
   metrics: Metrics;
   joinUrlBase?: string;
@@ -31,6 +34,8 @@ export function createServices(options: {
   authCacheTtlMs: number;
   wrongCodeLimitPerMinute: number;
   joinUrlBase?: string;
+  /** How often quiet live streams are checked against their logs (default 1 s). */
+  liveRepairIntervalMs?: number;
 }): Services {
   const { orm, bus, siblings, logger } = options;
   const publisher = new EventPublisher(bus, logger);
@@ -43,6 +48,7 @@ export function createServices(options: {
     access: new Access(siblings, options.authCacheTtlMs),
     sessions: new Sessions(siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
     orders: new Orders(siblings.products, publisher),
+    streams: new EventStreams(orm, bus, logger, options.liveRepairIntervalMs),
     joinUrlBase: options.joinUrlBase,
   };
 }

@@ -1,11 +1,16 @@
-import type { EventBus } from '../pubsub/event-bus';
-import { Topics } from '../pubsub/topics';
 import type { Logger } from '../logger';
-import type { SessionEventRecord } from './session-events';
+import type { EventBus } from '../pubsub/event-bus';
+
+/** An event written in a transaction, to publish on its topic once that transaction has committed. */
+export interface Outgoing {
+  topic: string;
+  event: { seq: number };
+}
 
 /**
- * Publishes events whose transaction has committed. A publish that fails is logged and
- * not retried here: subscribers repair gaps from the event log.
+ * Publishes events whose transaction has committed. A publish that fails (or takes longer
+ * than the bus allows) is logged and not retried: the live feed of every instance finds the
+ * log ahead of what it heard and its subscribers read the rest from there.
  */
 export class EventPublisher {
   constructor(
@@ -13,13 +18,15 @@ export class EventPublisher {
     private readonly logger: Logger,
   ) {}
 
-  async publishCommitted(events: SessionEventRecord[]): Promise<void> {
-    for (const event of events) {
-      try {
-        await this.bus.publish(Topics.session(event.sessionId), event);
-      } catch (error) {
-        this.logger.warn('event publish failed', { sessionId: event.sessionId, seq: event.seq, error: String(error) });
-      }
-    }
+  async publishCommitted(events: Outgoing[]): Promise<void> {
+    await Promise.all(
+      events.map(async ({ topic, event }) => {
+        try {
+          await this.bus.publish(topic, event);
+        } catch (error) {
+          this.logger.warn('event publish failed', { topic, seq: event.seq, error: String(error) });
+        }
+      }),
+    );
   }
 }

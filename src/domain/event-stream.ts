@@ -1,55 +1,90 @@
-import type { EventBus } from '../pubsub/event-bus';
-import { Topics } from '../pubsub/topics';
-import type { SessionEventRecord } from './session-events';
+import type { Sequenced, Watch } from './live-feed';
 
-export type ReadEvents = (afterSeq: number, untilSeq?: number) => Promise<SessionEventRecord[]>;
+/** Events with `seq > afterSeq`, oldest first, at most `limit`. */
+export type ReadLog<Event extends Sequenced> = (afterSeq: number, limit: number) => Promise<Event[]>;
+
+/** How many events one read of the log returns; a longer catch-up reads page after page. */
+export const LOG_PAGE = 500;
 
 /**
- * Every event of one session after `afterSeq`, exactly once and in seq order: first the
- * stored ones, then live ones. It listens before it reads the log, skips what it already
- * delivered, fills any gap from the log, and ends after SessionClosed.
+ * Every event of one log after `afterSeq`, exactly once and in seq order: first the stored
+ * ones, then live ones. The watch is live before the log is read, so nothing falls between
+ * the two. A live event that repeats one already delivered is dropped; one past a gap, or
+ * word from the feed that the log is ahead, makes the stream read the log from where it is.
+ * It ends after an event for which `isLast` holds.
  */
-export async function sessionEventStream(
-  bus: EventBus,
-  sessionId: string,
+export function eventStream<Event extends Sequenced>(
+  watch: Watch<Event>,
   afterSeq: number,
-  readEvents: ReadEvents,
-): Promise<AsyncIterableIterator<SessionEventRecord>> {
-  const live = await bus.subscribe<SessionEventRecord>(Topics.session(sessionId));
+  readLog: ReadLog<Event>,
+  isLast: (event: Event) => boolean = () => false,
+): AsyncIterableIterator<Event> {
+  let last = afterSeq;
+  let ended = false;
 
-  async function* stream(): AsyncGenerator<SessionEventRecord> {
-    let lastSeq = afterSeq;
-    try {
-      for (const stored of await readEvents(lastSeq)) {
-        yield stored;
-        lastSeq = stored.seq;
-        if (stored.type === 'SessionClosed') return;
-      }
-      for await (const event of live) {
-        if (event.seq <= lastSeq) continue;
-        const missed = event.seq > lastSeq + 1 || live.overflowed ? await readEvents(lastSeq, event.seq - 1) : [];
-        live.overflowed = false;
-        for (const next of [...missed, event]) {
-          if (next.seq !== lastSeq + 1) continue;
-          yield next;
-          lastSeq = next.seq;
-          if (next.type === 'SessionClosed') return;
+  /** Delivers from the log everything after `last`, up to its end or the last event. */
+  async function* fromLog(): AsyncGenerator<Event> {
+    for (;;) {
+      const page = await readLog(last, LOG_PAGE);
+      for (const event of page) {
+        if (event.seq !== last + 1) throw new Error(`The event log jumps from seq ${last} to ${event.seq}`);
+        last = event.seq;
+        yield event;
+        if (isLast(event)) {
+          ended = true;
+          return;
         }
       }
+      if (page.length < LOG_PAGE) return;
+    }
+  }
+
+  async function* stream(): AsyncGenerator<Event> {
+    try {
+      yield* fromLog();
+      while (!ended) {
+        const { value: item, done } = await watch.next();
+        if (done) return;
+        if ('head' in item) {
+          if (item.head > last) yield* fromLog();
+          continue;
+        }
+        const { event } = item;
+        if (event.seq <= last) continue;
+        if (event.seq === last + 1) {
+          last = event.seq;
+          yield event;
+          if (isLast(event)) return;
+          continue;
+        }
+        // Published after its commit, so everything before it is in the log by now.
+        yield* fromLog();
+        if (!ended && last < event.seq) throw new Error(`Events ${last + 1} to ${event.seq - 1} are missing from the log`);
+      }
     } finally {
-      await live.return();
+      await watch.return();
     }
   }
 
   const events = stream();
   // A generator waiting for the next live event would only see return() after that event
-  // arrives; closing the live queue first ends the wait at once.
-  const iterator: AsyncIterableIterator<SessionEventRecord> = {
+  // arrives; closing the watch first ends the wait at once.
+  const iterator: AsyncIterableIterator<Event> = {
     next: () => events.next(),
     return: async () => {
-      await live.return();
+      await watch.return();
       return events.return(undefined);
     },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+/** A stream that has nothing to send and ends at once (a resumed stream that was already complete). */
+export function endedStream<Event>(): AsyncIterableIterator<Event> {
+  const iterator: AsyncIterableIterator<Event> = {
+    next: async () => ({ value: undefined, done: true }),
+    return: async () => ({ value: undefined, done: true }),
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;

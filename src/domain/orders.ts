@@ -3,7 +3,7 @@ import type { Product, ProductsClient } from '../datasources';
 import { Order, OrderItem, OrderStatus, SessionState, type Session } from '../entities';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
-import { appendEvent } from './session-events';
+import { recordSessionEvent } from './session-events';
 import { lockSession } from './sessions';
 import { orderView as orderViewOf } from './views';
 
@@ -68,8 +68,8 @@ export class Orders {
           note: line.note?.trim() || null,
         });
       });
-      const placed = appendEvent(tx, locked, 'OrderPlaced', { order: orderViewOf(created) });
-      return { order: created, events: [placed] };
+      const placed = await recordSessionEvent(tx, locked, 'OrderPlaced', { order: orderViewOf(created) });
+      return { order: created, events: placed };
     });
     await this.publisher.publishCommitted(events);
     return order;
@@ -93,8 +93,8 @@ export class Orders {
       }
       const previousStatus = current.status;
       current.status = status;
-      const changed = appendEvent(tx, locked, 'OrderStatusChanged', { orderId: current.id, status, previousStatus });
-      return { updated: current, events: [changed] };
+      const changed = await recordSessionEvent(tx, locked, 'OrderStatusChanged', { orderId: current.id, status, previousStatus });
+      return { updated: current, events: changed };
     });
     await this.publisher.publishCommitted(events);
     return updated;

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SessionEvent, type OrderStatus, type Session } from '../entities';
+import { Session, SessionEvent, type OrderStatus } from '../entities';
+import { Topics } from '../pubsub/topics';
+import type { Outgoing } from './event-publisher';
+import { appendLocationEvent, type LocationEventPayloads } from './location-events';
 import type { OrderView } from './views';
 
 /** What each event says: only what changed, never the whole session again. */
@@ -16,31 +19,34 @@ export type SessionEventRecord = {
 }[SessionEventType];
 
 /**
- * Appends an event to the session's log inside the caller's transaction. The caller
- * holds the session's row lock, so seq numbers are gap-free and never repeat.
+ * Records a change of the session in its log and in its location's log, inside the caller's
+ * transaction; publish what it returns once that commits. The caller holds the session's row
+ * lock, so the session's seq numbers are gap-free and never repeat; the location's counter
+ * row is locked after it (always in this order: session, then location).
  */
-export function appendEvent<Type extends SessionEventType>(
-  em: EntityManager,
+export async function recordSessionEvent<Type extends SessionEventType>(
+  tx: EntityManager,
   session: Session,
   type: Type,
   payload: SessionEventPayloads[Type],
-): SessionEventRecord {
+): Promise<Outgoing[]> {
+  const at = new Date();
   session.lastSeq += 1;
-  const event = em.create(SessionEvent, { session, seq: session.lastSeq, type, payload, at: new Date() });
-  return toRecord(event);
+  const event = tx.create(SessionEvent, { session, seq: session.lastSeq, type, payload, at });
+  const atLocation = await appendLocationEvent(tx, session, type, payload as LocationEventPayloads[Type], at);
+  return [{ topic: Topics.session(session.id), event: toRecord(event) }, atLocation];
 }
 
-/** The session's events with `afterSeq < seq <= untilSeq`, oldest first. */
-export async function readEvents(
-  em: EntityManager,
-  sessionId: string,
-  afterSeq: number,
-  untilSeq?: number,
-  limit?: number,
-): Promise<SessionEventRecord[]> {
-  const seq = untilSeq === undefined ? { $gt: afterSeq } : { $gt: afterSeq, $lte: untilSeq };
-  const events = await em.find(SessionEvent, { session: sessionId, seq }, { orderBy: { seq: 'asc' }, limit });
+/** The session's events with `seq > afterSeq`, oldest first. */
+export async function readEvents(em: EntityManager, sessionId: string, afterSeq: number, limit?: number): Promise<SessionEventRecord[]> {
+  const events = await em.find(SessionEvent, { session: sessionId, seq: { $gt: afterSeq } }, { orderBy: { seq: 'asc' }, limit });
   return events.map(toRecord);
+}
+
+/** The seq of each session's last event, by session id. */
+export async function sessionHeads(em: EntityManager, sessionIds: string[]): Promise<Map<string, number>> {
+  const sessions = await em.find(Session, { id: { $in: sessionIds } }, { fields: ['id', 'lastSeq'] });
+  return new Map(sessions.map((session) => [session.id, session.lastSeq]));
 }
 
 function toRecord(event: SessionEvent): SessionEventRecord {

@@ -4,7 +4,8 @@ import type { CodesClient } from '../datasources';
 import { Session, SessionState } from '../entities';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { EventPublisher } from './event-publisher';
-import { appendEvent } from './session-events';
+import { appendLocationEvent } from './location-events';
+import { recordSessionEvent } from './session-events';
 import type { WrongCodeThrottle } from './wrong-code-throttle';
 
 const CODE = /^[0-9a-f]{6}$/;
@@ -51,9 +52,15 @@ export class Sessions {
       if (await em.count(Session, { code })) continue;
       // A fork per attempt: a failed insert must not stay queued in the caller's unit of work.
       const attempt = em.fork();
-      const session = attempt.create(Session, { code, name, locationId: input.locationId, openedBy: input.openedBy });
       try {
-        await attempt.flush();
+        const { session, events } = await attempt.transactional(async (tx) => {
+          const created = tx.create(Session, { code, name, locationId: input.locationId, openedBy: input.openedBy });
+          // Inserted first, so a taken code or name fails before the location's counter is locked.
+          await tx.flush();
+          const opened = await appendLocationEvent(tx, created, 'SessionOpened', { code, name }, created.openedAt);
+          return { session: created, events: [opened] };
+        });
+        await this.publisher.publishCommitted(events);
         return session;
       } catch (error) {
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
@@ -71,8 +78,8 @@ export class Sessions {
       if (locked.state === SessionState.CLOSED) return { session: locked, events: [] };
       locked.state = SessionState.CLOSED;
       locked.closedAt = new Date();
-      const closed = appendEvent(tx, locked, 'SessionClosed', { closedAt: locked.closedAt.toISOString() });
-      return { session: locked, events: [closed] };
+      const closed = await recordSessionEvent(tx, locked, 'SessionClosed', { closedAt: locked.closedAt.toISOString() });
+      return { session: locked, events: closed };
     });
     await this.publisher.publishCommitted(events);
     return session;

@@ -1,65 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { Redis } from 'ioredis';
-import { EventEmitter } from 'node:events';
-import { EventQueue } from './event-queue';
+import { Redis, type RedisOptions } from 'ioredis';
 
-const QUEUE_CAPACITY = 10_000;
+/** A publish that has not been sent by then has failed; the event log repairs what it loses. */
+export const PUBLISH_TIMEOUT_MS = 1_000;
+/** How long a PING may take before Redis counts as unreachable. */
+const PING_TIMEOUT_MS = 1_000;
+
+/** One topic listened to on this instance. */
+export interface Listening {
+  /** Resolves once messages published from now on arrive (Redis confirmed the SUBSCRIBE). */
+  readonly ready: Promise<void>;
+  /** Stops listening; safe to call at any time, also before `ready`. */
+  close(): void;
+}
 
 /**
- * Publish and subscribe by topic, over Redis (several instances) or in-process (one).
- * `subscribe` resolves only once the subscription is live, so a reader may then read
- * the event log without missing what is published meanwhile.
+ * Publish and listen by topic, over Redis (several instances) or in-process (one).
+ *
+ * Redis may be away for a while: publishing then fails fast (no offline queue) or after
+ * PUBLISH_TIMEOUT_MS, so a mutation never waits on Redis for long; listening connections
+ * reconnect and re-subscribe by themselves (ioredis `autoResubscribe`). Nothing here retries
+ * a lost message: subscribers repair from the event log (see src/domain/live-feed.ts).
  */
 export class EventBus {
   private constructor(
     private readonly engine: PubSubEngine,
     private readonly connections: Redis[],
+    /** The Redis CLIENT name of the listening connection, for operators (CLIENT LIST) and tests. */
+    readonly subscriberName: string | null,
   ) {}
 
   static inProcess(): EventBus {
     const emitter = new EventEmitter();
     emitter.setMaxListeners(0);
-    return new EventBus(new PubSub({ eventEmitter: emitter }), []);
+    return new EventBus(new PubSub({ eventEmitter: emitter }), [], null);
   }
 
   static redis(url: string): EventBus {
-    const options = { maxRetriesPerRequest: null, enableOfflineQueue: true };
-    const publisher = new Redis(url, { ...options, connectionName: 'ordered-publisher' });
-    const subscriber = new Redis(url, { ...options, connectionName: 'ordered-subscriber' });
+    const instance = randomBytes(4).toString('hex');
+    const publisher = new Redis(url, {
+      connectionName: `ordered-publisher-${instance}`,
+      // While Redis is away a publish fails at once instead of queueing behind the outage.
+      enableOfflineQueue: false,
+      commandTimeout: PUBLISH_TIMEOUT_MS,
+      maxRetriesPerRequest: 1,
+    } satisfies RedisOptions);
+    const subscriberName = `ordered-subscriber-${instance}`;
+    const subscriber = new Redis(url, {
+      connectionName: subscriberName,
+      // SUBSCRIBEs sent while Redis is away wait for it; channels are re-subscribed on reconnect.
+      enableOfflineQueue: true,
+      autoResubscribe: true,
+      maxRetriesPerRequest: null,
+    } satisfies RedisOptions);
     // Errors are retried by ioredis; without a listener they would crash the process.
     for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
-    return new EventBus(new RedisPubSub({ publisher, subscriber }), [publisher, subscriber]);
+    ignoreRejections(subscriber, ['unsubscribe', 'punsubscribe']);
+    return new EventBus(new RedisPubSub({ publisher, subscriber }), [publisher, subscriber], subscriberName);
   }
 
   get usesRedis(): boolean {
     return this.connections.length > 0;
   }
 
+  /** Publishes, or rejects within PUBLISH_TIMEOUT_MS. */
   publish<T>(topic: string, payload: T): Promise<void> {
-    return this.engine.publish(topic, payload);
+    return within(this.engine.publish(topic, payload), PUBLISH_TIMEOUT_MS, `publish on ${topic} timed out`);
   }
 
-  async subscribe<T>(topic: string): Promise<EventQueue<T>> {
-    let subscriptionId: number | undefined;
-    const queue = new EventQueue<T>(QUEUE_CAPACITY, () => {
-      if (subscriptionId !== undefined) this.engine.unsubscribe(subscriptionId);
-    });
-    subscriptionId = await this.engine.subscribe(topic, (payload: T) => queue.push(payload), {});
-    return queue;
+  /** Calls `handler` with every message on `topic` until closed. */
+  listen<T>(topic: string, handler: (payload: T) => void): Listening {
+    const subscribed = this.engine.subscribe(topic, handler, {});
+    let closed = false;
+    return {
+      ready: subscribed.then(() => undefined),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        // RedisPubSub counts a subscription only once Redis confirmed it: unsubscribe after that.
+        subscribed.then(
+          (id) => this.engine.unsubscribe(id),
+          () => undefined,
+        );
+      },
+    };
   }
 
-  /** Whether Redis answers (always true in-process). */
+  /** Whether Redis answers, within a second (always true in-process). */
   async isReachable(): Promise<boolean> {
-    try {
-      await Promise.all(this.connections.map((connection) => connection.ping()));
-      return true;
-    } catch {
-      return false;
-    }
+    const answers = await Promise.all(
+      this.connections.map(
+        (connection) =>
+          connection.status === 'ready' &&
+          within(connection.ping(), PING_TIMEOUT_MS, 'ping timed out').then(
+            () => true,
+            () => false,
+          ),
+      ),
+    );
+    return answers.every(Boolean);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    await Promise.all(
+      this.connections.map(async (connection) => {
+        // QUIT would wait for a Redis that is away; then just drop the connection.
+        if (connection.status !== 'ready') return connection.disconnect();
+        await within(connection.quit(), PING_TIMEOUT_MS, 'quit timed out').catch(() => connection.disconnect());
+      }),
+    );
+  }
+}
+
+/** `promise`, or a rejection after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * RedisPubSub sends UNSUBSCRIBE without awaiting it; when the connection closes first, the
+ * rejected promise would be unhandled and end the process. Its failure changes nothing.
+ */
+function ignoreRejections(connection: Redis, commands: ('unsubscribe' | 'punsubscribe')[]): void {
+  for (const command of commands) {
+    const original = connection[command].bind(connection) as (...args: unknown[]) => Promise<unknown>;
+    (connection as unknown as Record<string, unknown>)[command] = (...args: unknown[]) => {
+      const result = original(...args);
+      result?.catch?.(() => undefined);
+      return result;
+    };
   }
 }

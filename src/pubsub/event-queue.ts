@@ -1,18 +1,22 @@
 /**
- * A push-to-pull queue: PubSub handlers push, one subscription pulls with `for await`.
- * It holds at most `capacity` unread items; past that it drops them and says so, and the
- * reader recovers what it missed from the event log.
+ * A push-to-pull queue: a topic's listener pushes, one subscription pulls with `for await`.
+ * It holds at most `capacity` unread items. Past that it forgets what it holds and keeps
+ * only `overflowMarker`, which tells the reader to recover from the event log instead.
  */
 export class EventQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
   private done = false;
-  overflowed = false;
 
   constructor(
     private readonly capacity: number,
+    private readonly overflowMarker: T,
     private readonly onClose: () => void,
   ) {}
+
+  get closed(): boolean {
+    return this.done;
+  }
 
   push(item: T): void {
     if (this.done) return;
@@ -23,7 +27,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     } else if (this.items.length < this.capacity) {
       this.items.push(item);
     } else {
-      this.overflowed = true;
+      this.items.length = 0;
+      this.items.push(this.overflowMarker);
     }
   }
 

@@ -1,17 +1,23 @@
 import { Arg, Ctx, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { BadInputError } from '../domain/errors';
-import { sessionEventStream } from '../domain/event-stream';
+import { readLocationEvents, type LocationEventRecord } from '../domain/location-events';
 import { readEvents, type SessionEventRecord } from '../domain/session-events';
 import type { GraphQLContext } from './context';
-import { OrderPlaced, OrderStatusChanged, SessionClosed, SessionEvent, toGraphQLEvent } from './event.type';
+import { LocationEvent, OrderPlaced, OrderStatusChanged, SessionClosed, SessionEvent, SessionOpened, toGraphQLEvent } from './event.type';
+import { parsePositiveId } from './ids';
 
 const MAX_REPLAY = 1000;
 
-// Referenced so the schema carries every implementation of the SessionEvent interface.
-export const sessionEventTypes = [OrderPlaced, OrderStatusChanged, SessionClosed];
+// Referenced so the schema carries every implementation of the event interfaces.
+export const sessionEventTypes = [OrderPlaced, OrderStatusChanged, SessionClosed, SessionOpened];
 
 interface SessionEventsArgs {
   code: string;
+  afterSeq: number;
+}
+
+interface LocationEventsArgs {
+  locationId: number;
   afterSeq: number;
 }
 
@@ -28,26 +34,58 @@ export class EventResolver {
   ) {
     validAfterSeq(afterSeq);
     const session = await services.sessions.byCode(em, code, client);
-    return (await readEvents(em, session.id, afterSeq, undefined, MAX_REPLAY)).map(toGraphQLEvent);
+    return (await readEvents(em, session.id, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
   }
 
   @Subscription(() => SessionEvent, {
     name: 'sessionEvents',
     description:
-      "Every event of the session after afterSeq, exactly once and in seq order: first the stored ones, then live. Ends after SessionClosed. To resume after a dropped connection, subscribe again with the last seq received.",
+      'Every event of the session after afterSeq, exactly once and in seq order: first the stored ones, then live. Ends after SessionClosed. To resume after a dropped connection, subscribe again with the last seq received.',
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, SessionEventsArgs, GraphQLContext>) => {
-      const { code, afterSeq } = args;
-      validAfterSeq(afterSeq);
+      validAfterSeq(args.afterSeq);
       const { em, services, client } = context;
-      const session = await services.sessions.byCode(em, code, client);
-      return sessionEventStream(services.bus, session.id, afterSeq, (after, until) =>
-        readEvents(services.orm.em.fork(), session.id, after, until),
-      );
+      const session = await services.sessions.byCode(em, args.code, client);
+      return services.streams.ofSession(session, args.afterSeq);
     },
   })
   liveSessionEvents(
     @Root() record: SessionEventRecord,
     @Arg('code') _code: string,
+    @Arg('afterSeq', () => Int, { defaultValue: 0 }) _afterSeq: number,
+  ) {
+    return toGraphQLEvent(record);
+  }
+
+  @Query(() => [LocationEvent], {
+    name: 'locationEvents',
+    description: `The location's events after afterSeq, oldest first, at most ${MAX_REPLAY} (its representative only).`,
+  })
+  async replayLocationEvents(
+    @Arg('locationId', () => Int) locationId: number,
+    @Arg('afterSeq', () => Int, { defaultValue: 0 }) afterSeq: number,
+    @Ctx() { em, services, credential }: GraphQLContext,
+  ) {
+    parsePositiveId(locationId, 'locationId');
+    validAfterSeq(afterSeq);
+    await services.access.requireOwner(credential, locationId);
+    return (await readLocationEvents(em, locationId, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
+  }
+
+  @Subscription(() => LocationEvent, {
+    name: 'locationEvents',
+    description:
+      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received.",
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, LocationEventsArgs, GraphQLContext>) => {
+      parsePositiveId(args.locationId, 'locationId');
+      validAfterSeq(args.afterSeq);
+      const { services, credential } = context;
+      await services.access.requireOwner(credential, args.locationId);
+      return services.streams.ofLocation(args.locationId, args.afterSeq);
+    },
+  })
+  liveLocationEvents(
+    @Root() record: LocationEventRecord,
+    @Arg('locationId', () => Int) _locationId: number,
     @Arg('afterSeq', () => Int, { defaultValue: 0 }) _afterSeq: number,
   ) {
     return toGraphQLEvent(record);

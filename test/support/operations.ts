@@ -91,3 +91,23 @@ export const WHO_AM_I = /* GraphQL */ `
 export const MY_LOCATIONS = /* GraphQL */ `
   query MyLocations { myLocations { id name } }
 `;
+
+const LOCATION_EVENT_FIELDS = /* GraphQL */ `
+  __typename seq at sessionId
+  ... on SessionOpened { code name }
+  ... on OrderPlaced { order { id status total } }
+  ... on OrderStatusChanged { orderId status previousStatus }
+  ... on SessionClosed { closedAt }
+`;
+
+export const LOCATION_EVENTS_SUBSCRIPTION = /* GraphQL */ `
+  subscription LocationEvents($locationId: Int!, $afterSeq: Int) {
+    locationEvents(locationId: $locationId, afterSeq: $afterSeq) { ${LOCATION_EVENT_FIELDS} }
+  }
+`;
+
+export const LOCATION_EVENTS_QUERY = /* GraphQL */ `
+  query LocationEventsReplay($locationId: Int!, $afterSeq: Int) {
+    locationEvents(locationId: $locationId, afterSeq: $afterSeq) { ${LOCATION_EVENT_FIELDS} }
+  }
+`;

@@ -1,0 +1,74 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LocationEvent, LocationStream, type Session } from '../entities';
+import { Topics } from '../pubsub/topics';
+import type { Outgoing } from './event-publisher';
+import type { SessionEventPayloads } from './session-events';
+
+/** A location's stream carries every session event of the location, and the sessions' opening. */
+export interface LocationEventPayloads extends SessionEventPayloads {
+  SessionOpened: { code: string; name: string };
+}
+export type LocationEventType = keyof LocationEventPayloads;
+
+/** One event of a location's log as stored, published and replayed (plain JSON). */
+export type LocationEventRecord = {
+  [Type in LocationEventType]: {
+    locationId: number;
+    seq: number;
+    type: Type;
+    at: string;
+    sessionId: string;
+    payload: LocationEventPayloads[Type];
+  };
+}[LocationEventType];
+
+/**
+ * Appends an event about `session` to its location's log inside the caller's transaction.
+ * The upsert takes the location's next seq and holds its counter row locked until commit.
+ */
+export async function appendLocationEvent<Type extends LocationEventType>(
+  tx: EntityManager,
+  session: Session,
+  type: Type,
+  payload: LocationEventPayloads[Type],
+  at: Date,
+): Promise<Outgoing> {
+  const { last_seq: seq } = await tx.execute<{ last_seq: number }>(
+    `insert into location_streams (location_id, last_seq) values (?, 1)
+     on conflict (location_id) do update set last_seq = location_streams.last_seq + 1
+     returning last_seq`,
+    [session.locationId],
+    'get',
+  );
+  const event = tx.create(LocationEvent, { locationId: session.locationId, seq, type, session, payload, at });
+  return { topic: Topics.location(session.locationId), event: toRecord(event) };
+}
+
+/** The location's events with `seq > afterSeq`, oldest first. */
+export async function readLocationEvents(em: EntityManager, locationId: number, afterSeq: number, limit?: number): Promise<LocationEventRecord[]> {
+  const events = await em.find(LocationEvent, { locationId, seq: { $gt: afterSeq } }, { orderBy: { seq: 'asc' }, limit });
+  return events.map(toRecord);
+}
+
+/** The seq of the location's last event (0 before its first). */
+export async function locationHead(em: EntityManager, locationId: number): Promise<number> {
+  const stream = await em.findOne(LocationStream, { locationId });
+  return stream?.lastSeq ?? 0;
+}
+
+/** The seq of each location's last event, by location id (as a string, like topic keys). */
+export async function locationHeads(em: EntityManager, locationIds: string[]): Promise<Map<string, number>> {
+  const streams = await em.find(LocationStream, { locationId: { $in: locationIds.map(Number) } });
+  return new Map(streams.map((stream) => [String(stream.locationId), stream.lastSeq]));
+}
+
+function toRecord(event: LocationEvent): LocationEventRecord {
+  return {
+    locationId: event.locationId,
+    seq: event.seq,
+    type: event.type,
+    at: event.at.toISOString(),
+    sessionId: event.session.id,
+    payload: event.payload,
+  } as LocationEventRecord;
+}
