@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WebSocketServer } from 'ws';
 import type { Config, SiblingUrls } from './config';
 import { createSiblings } from './datasources';
 import { startSiblingDoubles, type SiblingDoubles } from './dev/siblings';
@@ -23,6 +24,8 @@ export interface App {
   services: Services;
   /** Present when some sibling is played by the built-in development doubles. */
   siblingDoubles?: SiblingDoubles;
+  /** The graphql-ws server's sockets (read-only; tests cut connections through it). */
+  readonly webSocketServer: WebSocketServer;
   /** Drains HTTP and WebSocket connections, then closes Redis and the database. */
   stop(): Promise<void>;
 }
@@ -98,6 +101,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     port,
     services,
     siblingDoubles,
+    webSocketServer: webSockets.wss,
     stop,
   };
 }

@@ -1,0 +1,122 @@
+import {
+  CloseSessionDocument,
+  LoginDocument,
+  LogoutDocument,
+  MyLocationsDocument,
+  OpenSessionDocument,
+  SessionQrCodeDocument,
+  SessionsDocument,
+  SetOrderStatusDocument,
+  type LoginMutationVariables,
+  type OpenSessionMutationVariables,
+  type SessionsQueryVariables,
+  type SetOrderStatusMutationVariables,
+} from '../generated/graphql';
+import { OrderedClient, type ClientOptions } from './client';
+import { LocationSubscription, type LocationSubscriptionOptions } from './event-subscription';
+import type { Credential, Location, OrderStatusUpdate, QrCode, Session, SessionPage } from './types';
+
+export interface RepresentativeClientOptions extends ClientOptions {
+  /** A token from an earlier `login` (e.g. kept in storage), instead of logging in again. */
+  token?: string;
+}
+
+/**
+ * The representative's order panel: sign in, list the locations and their sessions, open and
+ * close sessions, move orders along, watch a session or a whole location live. After `login` every request (HTTP
+ * and WebSocket) carries the credential.
+ */
+export class RepresentativeClient extends OrderedClient {
+  private currentToken?: string;
+
+  constructor(options: RepresentativeClientOptions) {
+    super(options);
+    this.currentToken = options.token;
+  }
+
+  /** The credential in use (`<user id>:<session key>`), to keep for a later `createRepresentativeClient({ token })`. */
+  get token(): string | undefined {
+    return this.currentToken;
+  }
+
+  /** Signs in through the verification service; later calls carry the credential. */
+  async login(variables: LoginMutationVariables): Promise<Credential> {
+    const { login } = await this.request(LoginDocument, variables);
+    this.setToken(login.token);
+    return login;
+  }
+
+  /** Ends the credential at the verification service and forgets it. */
+  async logout(): Promise<void> {
+    try {
+      await this.request(LogoutDocument, {});
+    } finally {
+      this.setToken(undefined);
+    }
+  }
+
+  /** The locations the signed-in representative owns. */
+  async myLocations(): Promise<Location[]> {
+    return (await this.request(MyLocationsDocument, {})).myLocations;
+  }
+
+  /** One page of a location's sessions, newest first; pass `pageInfo.endCursor` as `after` for the next. */
+  async sessions(variables: SessionsQueryVariables): Promise<SessionPage> {
+    return (await this.request(SessionsDocument, variables)).sessions;
+  }
+
+  /** Every session of a location (newest first), fetching page after page as the caller reads on. */
+  async *allSessions(variables: Omit<SessionsQueryVariables, 'after'>): AsyncGenerator<Session> {
+    let after: string | null | undefined;
+    do {
+      const page = await this.sessions({ ...variables, after });
+      yield* page.nodes;
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : undefined;
+    } while (after);
+  }
+
+  /** Opens a session for a table; the name is unique among the location's open sessions (else CONFLICT). */
+  async openSession(variables: OpenSessionMutationVariables): Promise<Session> {
+    return (await this.request(OpenSessionDocument, variables)).openSession;
+  }
+
+  /** Closes the session: subscribers get SessionClosed and no further order is accepted. */
+  async closeSession(code: string): Promise<Session> {
+    return (await this.request(CloseSessionDocument, { code })).closeSession;
+  }
+
+  /** PLACED → ACCEPTED → PREPARING → SERVED, or CANCELLED before SERVED. */
+  async setOrderStatus(variables: SetOrderStatusMutationVariables): Promise<OrderStatusUpdate> {
+    return (await this.request(SetOrderStatusDocument, variables)).setOrderStatus;
+  }
+
+  /** The QR code a customer scans to join the session. */
+  async qrCode(code: string): Promise<QrCode> {
+    return (await this.request(SessionQrCodeDocument, { code })).session.qrCode;
+  }
+
+  /**
+   * The order panel's stream of a location: sessions opened and closed, orders placed and moved
+   * along, exactly once and in seq order, also across dropped connections. It does not end by
+   * itself: `unsubscribe()`, or `close()` the client.
+   */
+  subscribeToLocation(locationId: number, options: LocationSubscriptionOptions = {}): LocationSubscription {
+    return new LocationSubscription(this.link, locationId, options);
+  }
+
+  protected credential(): string | undefined {
+    return this.currentToken;
+  }
+
+  private setToken(token: string | undefined): void {
+    if (token === this.currentToken) return;
+    this.currentToken = token;
+    // A connected WebSocket carries the credential of its connection_init: reconnect it, and its
+    // session subscriptions resume where they were.
+    this.link.reconnect();
+  }
+}
+
+export function createRepresentativeClient(options: RepresentativeClientOptions): RepresentativeClient {
+  return new RepresentativeClient(options);
+}

@@ -1,0 +1,79 @@
+import { isOrderedError, OrderedError } from '../sdk/src';
+import { storedOrderCount, storedSeqs } from './support/database';
+import { DEMO } from './support/fixtures';
+import { startLossyProxy } from './support/lossy-proxy';
+import { customerClient, representativeClient } from './support/sdk';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const ESPRESSO = [{ productId: DEMO.espresso.id, quantity: 1 }];
+const isPlaceOrder = (body: { query: string }) => body.query.includes('mutation PlaceOrder');
+
+describe('placeOrder through the SDK when an answer is lost', () => {
+  let test: TestApp;
+  let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
+  beforeAll(async () => {
+    test = await startTestApp();
+    proxy = await startLossyProxy(test.url);
+  });
+  afterAll(async () => {
+    await proxy.stop();
+    await test.stop();
+  });
+
+  async function openTable(name: string) {
+    const representative = representativeClient(test);
+    await representative.login(DEMO.representative);
+    const session = await representative.openSession({ locationId: DEMO.cafe, name });
+    return session;
+  }
+
+  it('retries with the same idempotency key and makes one order', async () => {
+    const session = await openTable('Table lost answer');
+    const customer = customerClient({ url: proxy.url, wsUrl: test.wsUrl }, { placeOrderRetry: { delayMs: () => 10 } });
+    proxy.requests.length = 0;
+    proxy.loseAnswers(1, isPlaceOrder);
+
+    const order = await customer.placeOrder({ code: session.code, items: ESPRESSO });
+
+    const attempts = proxy.requests.filter((request) => isPlaceOrder(request.body));
+    expect(attempts.map((attempt) => attempt.answerLost)).toEqual([true, false]);
+    const keys = attempts.map((attempt) => attempt.body.variables?.idempotencyKey);
+    expect(keys[0]).toEqual(expect.any(String));
+    expect(keys[1]).toBe(keys[0]);
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+    expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
+    expect((await customer.session(session.code)).orders.map((stored) => stored.id)).toEqual([order.id]);
+  });
+
+  it('gives up with a NETWORK_ERROR carrying the key, and a retry with that key still makes one order', async () => {
+    const session = await openTable('Table lost answers');
+    const customer = customerClient({ url: proxy.url, wsUrl: test.wsUrl }, { placeOrderRetry: { retries: 2, delayMs: () => 10 } });
+    proxy.requests.length = 0;
+    proxy.loseAnswers(3, isPlaceOrder);
+
+    const failure = await customer.placeOrder({ code: session.code, items: ESPRESSO }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OrderedError);
+    if (!isOrderedError(failure, 'NETWORK_ERROR')) throw failure;
+    expect(failure.idempotencyKey).toEqual(expect.any(String));
+    expect(proxy.requests.filter((request) => isPlaceOrder(request.body))).toHaveLength(3);
+
+    const order = await customer.placeOrder({ code: session.code, items: ESPRESSO }, { idempotencyKey: failure.idempotencyKey });
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+    expect((await customer.session(session.code)).orders.map((stored) => stored.id)).toEqual([order.id]);
+  });
+
+  it('does not retry an answered failure, and a new call makes a new key', async () => {
+    const session = await openTable('Table answered');
+    const customer = customerClient({ url: proxy.url, wsUrl: test.wsUrl });
+    proxy.requests.length = 0;
+
+    await expect(customer.placeOrder({ code: session.code, items: [{ productId: DEMO.steakFrites.id, quantity: 1 }] })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await customer.placeOrder({ code: session.code, items: ESPRESSO });
+    await customer.placeOrder({ code: session.code, items: ESPRESSO });
+
+    const attempts = proxy.requests.filter((request) => isPlaceOrder(request.body));
+    expect(attempts).toHaveLength(3);
+    expect(new Set(attempts.map((attempt) => attempt.body.variables?.idempotencyKey)).size).toBe(3);
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(2);
+  });
+});
