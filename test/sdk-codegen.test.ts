@@ -8,7 +8,7 @@ const generatedDir = join(root, 'sdk', 'generated');
 
 /** What `npm run codegen` would write, without writing it. */
 async function regenerate(): Promise<Map<string, string>> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'support', 'generate-sdk.cjs'), root], {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'support', 'generate-sdk.mjs'), root], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
   });
