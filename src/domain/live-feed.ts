@@ -104,11 +104,6 @@ export class LiveFeed<Kind extends string> {
     return { topics: this.topics.size, ...this.counts };
   }
 
-  /** Checks every topic against its log now, quiet or not (also what the timer does, for quiet ones). */
-  repairNow(): Promise<void> {
-    return this.repair(true);
-  }
-
   private topicFor(kind: Kind, key: string): Topic {
     const name = this.options.topic(kind, key);
     const existing = this.topics.get(name);
@@ -116,7 +111,7 @@ export class LiveFeed<Kind extends string> {
     const listening = this.options.bus.listen<Sequenced>(name, (event) => this.dispatch(topic, event));
     const topic: Topic = { name, kind, key, watches: new Set(), listening, highestSeen: undefined, lastRiseAt: 0 };
     this.topics.set(name, topic);
-    this.timer ??= setInterval(() => void this.repair(false), this.intervalMs).unref();
+    this.timer ??= setInterval(() => void this.repair(), this.intervalMs).unref();
     return topic;
   }
 
@@ -150,20 +145,22 @@ export class LiveFeed<Kind extends string> {
     topic.lastRiseAt = Date.now();
   }
 
-  private repair(all: boolean): Promise<void> {
+  private repair(): Promise<void> {
     // One repair at a time: a slow database must not pile them up.
-    this.repairing ??= this.repairOnce(all)
+    this.repairing ??= this.repairQuietTopics()
       .catch((error) => this.options.logger.warn('live event repair failed', { error: String(error) }))
       .finally(() => (this.repairing = undefined));
     return this.repairing;
   }
 
-  private async repairOnce(all: boolean): Promise<void> {
+  private async repairQuietTopics(): Promise<void> {
     const quietSince = Date.now() - this.intervalMs;
     const due = new Map<string, Topic[]>();
     for (const topic of this.topics.values()) {
-      if (!all && topic.lastRiseAt > quietSince) continue;
-      due.set(topic.kind, [...(due.get(topic.kind) ?? []), topic]);
+      if (topic.lastRiseAt > quietSince) continue;
+      const ofKind = due.get(topic.kind);
+      if (ofKind) ofKind.push(topic);
+      else due.set(topic.kind, [topic]);
     }
     for (const [kind, topics] of due) {
       for (let start = 0; start < topics.length; start += HEADS_PER_QUERY) {
