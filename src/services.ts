@@ -47,7 +47,7 @@ export function createServices(options: {
     metrics: options.metrics,
     access: new Access(siblings, options.authCacheTtlMs),
     sessions: new Sessions(siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
-    orders: new Orders(siblings.products, publisher),
+    orders: new Orders(siblings.products, publisher, () => options.metrics.ordersPlaced.inc()),
     streams: new EventStreams(orm, bus, logger, options.liveRepairIntervalMs),
     joinUrlBase: options.joinUrlBase,
   };

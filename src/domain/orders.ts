@@ -32,6 +32,8 @@ export class Orders {
   constructor(
     private readonly products: ProductsClient,
     private readonly publisher: EventPublisher,
+    /** Told of each order committed (not of an idempotent repeat): for metrics. */
+    private readonly onPlaced: () => void = () => undefined,
   ) {}
 
   /**
@@ -71,6 +73,7 @@ export class Orders {
       const placed = await recordSessionEvent(tx, locked, 'OrderPlaced', { order: orderViewOf(created) });
       return { order: created, events: placed };
     });
+    if (events.length > 0) this.onPlaced();
     await this.publisher.publishCommitted(events);
     return order;
   }

@@ -1,0 +1,97 @@
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
+import { TcpProxy } from './support/tcp-proxy';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const INTROSPECTION = '{ __schema { queryType { name } } }';
+
+function metricValue(text: string, name: string): number {
+  const line = text.split('\n').find((entry) => entry.startsWith(`${name} `) || entry.startsWith(`${name}{`));
+  return line ? Number(line.split(' ').pop()) : NaN;
+}
+
+describe('with the playground disabled', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({ playground: false });
+  });
+  afterAll(() => test.stop());
+
+  it('serves no page at / or /graphql', async () => {
+    const root = await fetch(test.url.replace('/graphql', '/'), { headers: { accept: 'text/html' } });
+    expect(root.status).toBe(404);
+    const page = await fetch(test.url, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type') ?? '').not.toContain('text/html');
+    const asset = await fetch(test.url.replace('/graphql', '/playground/graphiql.min.js'));
+    expect(asset.status).toBe(404);
+  });
+
+  it('refuses introspection over HTTP and over WebSocket, while ordinary operations work', async () => {
+    const overHttp = await graphql(test.url, INTROSPECTION);
+    expect(overHttp.data ?? undefined).toBeUndefined();
+    expect(errorCode(overHttp)).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    const client = webSocketClient(test.wsUrl);
+    const overWebSocket = new Subscriber(client, INTROSPECTION, {});
+    await overWebSocket.done;
+    expect(overWebSocket.items).toEqual([]);
+    expect(JSON.stringify(overWebSocket.errors)).toMatch(/introspection/i);
+    await client.dispose();
+
+    expect((await graphql(test.url, 'mutation { login(username: "demo", password: "demo-password") { userId } }')).data).toEqual({
+      login: { userId: 1 },
+    });
+  });
+});
+
+describe('health, readiness and metrics', () => {
+  let test: TestApp;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    // The service reaches PostgreSQL through a proxy the test can cut.
+    proxy = new TcpProxy('127.0.0.1', 5432);
+    await proxy.open();
+    const base = await startTestApp();
+    const databaseUrl = new URL(base.databaseUrl);
+    databaseUrl.port = String(proxy.port);
+    await base.app.stop();
+    test = { ...base, app: await base.startAnotherInstance({ databaseUrl: databaseUrl.toString() }) };
+  });
+  afterAll(async () => {
+    await proxy.open().catch(() => undefined);
+    await test.stop();
+    await proxy.cut();
+  });
+
+  it('is ready while PostgreSQL and Redis answer, and not while PostgreSQL is unreachable', async () => {
+    const base = test.app.url.replace('/graphql', '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    await proxy.cut();
+    const down = await fetch(`${base}/readyz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'unavailable', database: false, pubSub: true });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    await proxy.open();
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('counts orders placed, requests and errors by code in Prometheus format', async () => {
+    const base = test.app.url.replace('/graphql', '');
+    const before = await (await fetch(`${base}/metrics`)).text();
+    const token = await login(test.app.url);
+    const session = await openSession(test.app.url, token, 'Metrics table');
+    expect((await placeOrder(test.app.url, session.code, [{ productId: DEMO.espresso.id, quantity: 1 }])).errors).toBeUndefined();
+    expect(errorCode(await graphql(test.app.url, '{ session(code: "abcdef") { id } }'))).toBe('NOT_FOUND');
+
+    const after = await (await fetch(`${base}/metrics`)).text();
+    expect(metricValue(after, 'ordered_orders_placed_total') - (metricValue(before, 'ordered_orders_placed_total') || 0)).toBe(1);
+    expect(after).toMatch(/ordered_graphql_errors_total\{transport="http",code="NOT_FOUND"\} 1/);
+    expect(after).toMatch(/ordered_graphql_requests_total\{transport="http",operation="mutation"\} \d+/);
+    expect(after).toMatch(/ordered_sibling_request_duration_seconds_count\{service="products",outcome="ok"\} \d+/);
+    expect(after).toContain('ordered_websockets_open');
+    expect(after).toContain('ordered_event_delivery_seconds');
+  });
+});
