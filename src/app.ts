@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
 import { openDatabase } from './orm/database';
 import { EventBus } from './pubsub/event-bus';
+import { Topics } from './pubsub/topics';
 import { orderedSchema } from './schema/build-schema';
 import { createErrorFormatter } from './server/format-error';
 import { createHttpApp, GRAPHQL_PATH } from './server/http';
@@ -36,7 +37,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   const siblingDoubles = needsDoubles(config.siblings) ? await startSiblingDoubles() : undefined;
   const siblingUrls = withDoubles(config.siblings, siblingDoubles?.url);
   const orm = await openDatabase(config.databaseUrl);
-  const bus = config.redisUrl ? EventBus.redis(config.redisUrl) : EventBus.inProcess();
+  const bus = config.redisUrl ? EventBus.redis(config.redisUrl, Topics.namespaceFor(config.databaseUrl)) : EventBus.inProcess();
   const metrics = new Metrics();
   const siblings = createSiblings(siblingUrls, config.siblingTimeoutMs, (service, outcome, seconds) => {
     metrics.siblingDuration.observe({ service, outcome }, seconds);

@@ -95,6 +95,7 @@ describe('the location stream', () => {
     // The café's own first event arrives after all of that.
     const own = await openSession(test.url, token, 'Cafe 1');
     await cafe.waitForSeq(1);
+    expect(cafe.errors).toEqual([]);
     expect(cafe.events).toEqual([expect.objectContaining({ __typename: 'SessionOpened', seq: 1, sessionId: own.id })]);
   });
 
@@ -112,6 +113,7 @@ describe('the location stream', () => {
 
     const more = await placeOrder(test.url, session.code);
     await resumed.waitForSeq(all.length + 1);
+    expect(resumed.errors).toEqual([]);
     expect(resumed.events.at(-1)).toMatchObject({ __typename: 'OrderPlaced', seq: all.length + 1, order: { id: more.data.placeOrder.id } });
     expect(resumed.seqs).toEqual(Array.from({ length: all.length + 1 - middle }, (_, index) => middle + 1 + index));
   });

@@ -1,4 +1,5 @@
 import type { App } from '../src/app';
+import { Topics } from '../src/pubsub/topics';
 import { closedPort } from './support/dead-servers';
 import { login, openSession, placeOrder } from './support/fixtures';
 import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
@@ -10,6 +11,10 @@ import { startTestApp, type TestApp } from './support/test-app';
 jest.setTimeout(60_000);
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+
+/** The Redis channel of a topic for a test app's database (see Topics.namespaceFor). */
+const channelOf = (test: TestApp, topic: string) => Topics.namespaceFor(test.databaseUrl) + topic;
 
 /**
  * Two instances A and B sharing PostgreSQL and a Redis of this test's own, which it stops
@@ -159,7 +164,7 @@ describe('a session stream across faults', () => {
     await redis.start();
     await waitFor(async () => (await fetch(a.url.replace('/graphql', '/readyz'))).status === 200, 'A ready again');
     // Both instances re-subscribed the session's topic by themselves.
-    await waitFor(async () => (await channelSubscribers(redis, `ordered:session:${session.id}`)) === 2, 'topic re-subscribed');
+    await waitFor(async () => (await channelSubscribers(redis, channelOf(test, Topics.session(session.id)))) === 2, 'topic re-subscribed');
     const messagesBefore = b.services.streams.feed.stats().messages;
     await placeOrders(a.url, session.code, 1);
     await close(session.code);
@@ -213,7 +218,7 @@ describe('the cost of one event', () => {
     const subscriberName = watcher.services.bus.subscriberName as string;
     await waitFor(async () => (await subscribedChannels(redis, subscriberName)) === 30, 'all topics subscribed');
     expect(watcher.services.streams.feed.stats().topics).toBe(30);
-    for (const session of sessions) expect(await channelSubscribers(redis, `ordered:session:${session.id}`)).toBe(1);
+    for (const session of sessions) expect(await channelSubscribers(redis, channelOf(test, Topics.session(session.id)))).toBe(1);
 
     const before = watcher.services.streams.feed.stats();
     const [first] = sessions;

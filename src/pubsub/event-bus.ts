@@ -31,6 +31,8 @@ export class EventBus {
     private readonly connections: Redis[],
     /** The Redis CLIENT name of the listening connection, for operators (CLIENT LIST) and tests. */
     readonly subscriberName: string | null,
+    /** Put before every topic: deployments (or test databases) sharing one Redis stay apart. */
+    readonly namespace = '',
   ) {}
 
   static inProcess(): EventBus {
@@ -39,7 +41,7 @@ export class EventBus {
     return new EventBus(new PubSub({ eventEmitter: emitter }), [], null);
   }
 
-  static redis(url: string): EventBus {
+  static redis(url: string, namespace: string): EventBus {
     const instance = randomBytes(4).toString('hex');
     const publisher = new Redis(url, {
       connectionName: `ordered-publisher-${instance}`,
@@ -59,7 +61,7 @@ export class EventBus {
     // Errors are retried by ioredis; without a listener they would crash the process.
     for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
     ignoreRejections(subscriber, ['unsubscribe', 'punsubscribe']);
-    return new EventBus(new RedisPubSub({ publisher, subscriber }), [publisher, subscriber], subscriberName);
+    return new EventBus(new RedisPubSub({ publisher, subscriber }), [publisher, subscriber], subscriberName, namespace);
   }
 
   get usesRedis(): boolean {
@@ -68,12 +70,12 @@ export class EventBus {
 
   /** Publishes, or rejects within PUBLISH_TIMEOUT_MS. */
   publish<T>(topic: string, payload: T): Promise<void> {
-    return within(this.engine.publish(topic, payload), PUBLISH_TIMEOUT_MS, `publish on ${topic} timed out`);
+    return within(this.engine.publish(this.namespace + topic, payload), PUBLISH_TIMEOUT_MS, `publish on ${topic} timed out`);
   }
 
   /** Calls `handler` with every message on `topic` until closed. */
   listen<T>(topic: string, handler: (payload: T) => void): Listening {
-    const subscribed = this.engine.subscribe(topic, handler, {});
+    const subscribed = this.engine.subscribe(this.namespace + topic, handler, {});
     let closed = false;
     return {
       ready: subscribed.then(() => undefined),

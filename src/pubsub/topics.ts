@@ -3,6 +3,11 @@
  * cost of an event independent of the subscriptions to other sessions and locations.
  */
 export const Topics = {
-  session: (sessionId: string) => `ordered:session:${sessionId}`,
-  location: (locationId: number | string) => `ordered:location:${locationId}`,
+  /**
+   * Redis channels are `<namespace><topic>`. Instances sharing a database share topics, so the
+   * default namespace names the database: deployments or test databases on one Redis stay apart.
+   */
+  namespaceFor: (databaseUrl: string) => `ordered:${decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || 'postgres'}:`,
+  session: (sessionId: string) => `session:${sessionId}`,
+  location: (locationId: number | string) => `location:${locationId}`,
 } as const;
