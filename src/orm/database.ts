@@ -1,13 +1,14 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger';
 import { ormConfig } from './orm-config';
 
 /** Any fixed number: the key of the advisory lock that lets one instance at a time migrate. */
 const MIGRATION_LOCK = 7_260_331;
 
 /** Connects, creates the database if it is missing, and runs the pending migrations. */
-export async function openDatabase(databaseUrl: string): Promise<MikroORM> {
+export async function openDatabase(databaseUrl: string, logger?: Logger): Promise<MikroORM> {
   await ensureDatabaseExists(databaseUrl);
-  const orm = await MikroORM.init(ormConfig(databaseUrl));
+  const orm = await MikroORM.init(ormConfig(databaseUrl, logger));
   try {
     // Instances starting together take turns: the first migrates, the others then find nothing to do.
     await orm.em.getKnex().transaction(async (lock) => {
