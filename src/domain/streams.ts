@@ -43,11 +43,13 @@ export class EventStreams {
       throw new BadInputError(`afterSeq ${afterSeq} is past the session's last event (${session.lastSeq})`, { field: 'afterSeq' });
     }
     if (session.state === SessionState.CLOSED && afterSeq === session.lastSeq) return endedStream();
-    const watch = await this.feed.watch<SessionEventRecord>('session', session.id);
+    // Streams keep ids, not the entity: an entity would keep its EntityManager alive.
+    const sessionId = session.id;
+    const watch = await this.feed.watch<SessionEventRecord>('session', sessionId);
     return eventStream(
       watch,
       afterSeq,
-      (after, limit) => readEvents(this.orm.em.fork(), session.id, after, limit),
+      (after, limit) => readEvents(this.orm.em.fork(), sessionId, after, limit),
       (event) => event.type === 'SessionClosed',
     );
   }

@@ -43,8 +43,9 @@ export class EventResolver {
       'Every event of the session after afterSeq, exactly once and in seq order: first the stored ones, then live. Ends after SessionClosed. To resume after a dropped connection, subscribe again with the last seq received.',
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, SessionEventsArgs, GraphQLContext>) => {
       validAfterSeq(args.afterSeq);
-      const { em, services, client } = context;
-      const session = await services.sessions.byCode(em, args.code, client);
+      const { services, client } = context;
+      // Its own short-lived EntityManager: the subscription's context outlives this look-up.
+      const session = await services.sessions.byCode(services.orm.em.fork(), args.code, client);
       return services.streams.ofSession(session, args.afterSeq);
     },
   })

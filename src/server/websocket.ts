@@ -1,7 +1,7 @@
 import {
   NoSchemaIntrospectionCustomRule,
   specifiedRules,
-  validate,
+  type DocumentNode,
   type ExecutionResult,
   type GraphQLError,
   type GraphQLFormattedError,
@@ -17,6 +17,7 @@ import type { Metrics } from '../metrics';
 import type { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { clientAddress } from './client-address';
+import { DocumentCache } from './document-cache';
 import { isUnexpectedError } from './format-error';
 import { GRAPHQL_PATH } from './http';
 
@@ -52,7 +53,10 @@ export function createWebSocketServer(options: {
     if (!state) sockets.set(extra, (state = { connectionId: randomUUID(), subscriptions: new Set() }));
     return state;
   };
-  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const documents = new DocumentCache(
+    options.schema,
+    options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule],
+  );
 
   const format = (errors: readonly GraphQLError[], connectionId: string) =>
     errors.map((error) => {
@@ -70,13 +74,24 @@ export function createWebSocketServer(options: {
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
-      validate: (schema, document) => validate(schema, document, rules),
-      context: (ctx): GraphQLContext => ({
-        em: services.orm.em.fork(),
-        services,
-        credential: parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
-        client: clientAddress(ctx.extra.request, options.trustProxy),
-      }),
+      onSubscribe: (_ctx, _id, payload) => {
+        const checked = documents.check(payload.query);
+        if (isErrorList(checked)) return checked;
+        return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues: payload.variables };
+      },
+      context: (ctx): GraphQLContext => {
+        // A subscription keeps its context as long as it streams: fork an EntityManager only
+        // for the operations that use one, not for every idle subscriber.
+        let em: GraphQLContext['em'] | undefined;
+        return {
+          get em() {
+            return (em ??= services.orm.em.fork());
+          },
+          services,
+          credential: parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
+          client: clientAddress(ctx.extra.request, options.trustProxy),
+        };
+      },
       onOperation: (ctx, id, _payload, args, result) => {
         const operation = args.document.definitions.find((definition) => definition.kind === 'OperationDefinition');
         const type = operation && 'operation' in operation ? operation.operation : 'invalid';
@@ -104,4 +119,8 @@ export function createWebSocketServer(options: {
       await server.dispose();
     },
   };
+}
+
+function isErrorList(checked: DocumentNode | readonly GraphQLError[]): checked is readonly GraphQLError[] {
+  return Array.isArray(checked);
 }
