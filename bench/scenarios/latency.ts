@@ -1,0 +1,97 @@
+import { sleep } from '../lib/clock';
+import type { PlaceResult } from '../lib/protocol';
+import { ms, round, summarize } from '../lib/stats';
+import { atMost, figure, type Figure } from '../report';
+import { runtimeBetween, type ServiceProcess } from '../server';
+import { WorkerGroup, type LoadWorker } from '../workers';
+import { cpuMeter, joinDeliveries, sessionSpecs, using, withCpu, type BenchContext, type ScenarioResult } from './context';
+
+const SCENARIO = '2 latency';
+
+/**
+ * Time from sending placeOrder to each subscriber's receipt, in one load process (one clock):
+ * an idle service (orders far apart), then open loops at fixed rates (each order sent on
+ * schedule, whether or not earlier ones were answered), over 50 sessions × 3 subscribers.
+ */
+export async function latency(context: BenchContext): Promise<ScenarioResult> {
+  const settings = context.profile.latency;
+  const sessions = context.sessions.latency.slice(0, settings.sessions);
+  const targets = sessions.map((session) => ({ code: session.code, productIds: session.productIds }));
+  const service = await context.startService('latency');
+  const workers = WorkerGroup.start('latency', 1);
+  const [worker] = workers.workers;
+  return using(service, [workers], async () => {
+    await worker.subscribe({ wsUrl: service.wsUrl, specs: sessionSpecs(sessions, settings.subscribersPerSession, context.tokens.demo), concurrency: 50, resume: false });
+    await worker.place({ url: service.url, mode: 'batch', targets, concurrency: 10 });
+    await worker.waitEvents({ perSubscription: 1, timeoutMs: 15_000 });
+    context.log('latency: subscribers live');
+    // Warm-up: the service's code paths compiled and its pools filled before anything is measured.
+    await worker.place({ url: service.url, mode: 'closed', targets, durationMs: settings.warmupMs, warmupMs: settings.warmupMs });
+    await sleep(500);
+    const meter = cpuMeter(context, service, workers);
+
+    const phases: Record<string, unknown> = {};
+    const figures: Figure[] = [];
+
+    const idle = await phase(worker, service, settings.subscribersPerSession, () =>
+      worker.place({
+        url: service.url,
+        mode: 'open',
+        targets: [targets[0]],
+        ratePerSecond: settings.idleRatePerSecond,
+        durationMs: (settings.idleOrders / settings.idleRatePerSecond) * 1000,
+      }),
+    );
+    phases.idle = idle;
+    context.log(`latency: idle phase done`);
+    figures.push(
+      figure(SCENARIO, `idle service: order → subscriber p50 (${idle.deliveries.orders} orders ${1000 / settings.idleRatePerSecond} ms apart, ${settings.subscribersPerSession} subscribers)`, idle.deliveries.latency.p50, 'ms', atMost(3)),
+    );
+
+    for (const rate of settings.rates) {
+      const [result, cpu] = await withCpu(meter, () =>
+        phase(worker, service, settings.subscribersPerSession, () =>
+          worker.place({ url: service.url, mode: 'open', targets, ratePerSecond: rate, durationMs: settings.durationMs, graceMs: settings.graceMs }),
+        ),
+      );
+      phases[`rate${rate}`] = { ...result, cpu };
+      context.log(`latency: ${rate}/s phase done`);
+      const late = result.lateBy.p99 > 5 ? `; sends up to ${ms(result.lateBy.p99)} late (p99)` : '';
+      const behind = result.skipped + result.unanswered > 0 ? `; ${result.skipped} sends skipped and ${result.unanswered} abandoned: the service fell behind` : '';
+      figures.push(
+        figure(
+          SCENARIO,
+          `open loop ${rate}/s: order → subscriber p99 (p50 ${ms(result.deliveries.latency.p50)}; ${round(result.answeredPerSecond, 0)} orders/s answered${result.deliveries.lost ? `, ${result.deliveries.lost} deliveries missing` : ''}${late}${behind})`,
+          result.deliveries.latency.p99,
+          'ms',
+          atMost(rate <= 50 ? 15 : 50),
+        ),
+      );
+    }
+    const stats = await worker.stats();
+    return { figures, details: { settings, phases, gaps: stats.gaps, duplicates: stats.duplicates, subscriptionErrors: stats.errors } };
+  });
+}
+
+async function phase(worker: LoadWorker, service: ServiceProcess, subscribersPerSession: number, place: () => Promise<PlaceResult>) {
+  await worker.mark();
+  const runtimeStart = await service.runtime();
+  const send = await place();
+  const runtime = runtimeBetween(runtimeStart, await service.runtime());
+  // Every answered order's events; then those of abandoned orders that were committed all the same, until it is quiet.
+  const drained = await worker.waitEvents({ total: send.orderIds.length * subscribersPerSession, quietMs: 500, timeoutMs: 20_000 });
+  const receipts = await worker.takeReceipts();
+  const deliveries = joinDeliveries([send], [receipts], () => subscribersPerSession);
+  const lastAnswer = send.answeredAt.reduce((last, at) => Math.max(last, at), send.startedAt);
+  return {
+    deliveries,
+    answeredPerSecond: round((send.orderIds.length / (lastAnswer - send.startedAt)) * 1000, 1),
+    skipped: send.skipped,
+    unanswered: send.unanswered,
+    drained,
+    failedOrders: send.failed,
+    orderErrors: send.errors,
+    lateBy: summarize(send.lateBy),
+    service: runtime,
+  };
+}

@@ -1,0 +1,299 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { sleep } from './lib/clock';
+
+const PROJECT = join(__dirname, '..', '..');
+/** The configuration variables of src/config.ts: the service gets none of ours but these. */
+const CONFIG_VARIABLES = [
+  'PORT', 'HOST', 'NODE_ENV', 'DATABASE_URL', 'REDIS_URL', 'VERIFICATION_URL', 'LOCATIONS_URL', 'PRODUCTS_URL',
+  'CODES_URL', 'SIBLING_TIMEOUT_MS', 'JOIN_URL_BASE', 'AUTH_CACHE_TTL_MS', 'WRONG_CODE_LIMIT_PER_MINUTE',
+  'TRUST_PROXY', 'PLAYGROUND', 'DATA_DIR', 'LOG_LEVEL',
+];
+
+function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => !CONFIG_VARIABLES.includes(entry[0]) && entry[1] !== undefined),
+  );
+}
+
+/** Spawns `node <script>` through bash with the open-files limit raised to the hard limit; output goes to `logFile`. */
+function spawnNode(script: string, nodeArgs: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs, script], {
+    cwd: PROJECT,
+    env: { ...inheritedEnv(), ...env },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  return child;
+}
+
+/** Polls `logFile` from `offset` until `match` finds a line, or the process exits, or the time is up. */
+async function waitForLine<T>(child: ChildProcess, logFile: string, offset: number, match: (line: string) => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = readFrom(logFile, offset);
+    for (const line of text.split('\n')) {
+      const found = match(line);
+      if (found !== undefined) return found;
+    }
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before it was ready; see ${logFile}`);
+    if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms; see ${logFile}`);
+    await sleep(25);
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readFrom(path: string, offset: number): string {
+  const length = fileSize(path) - offset;
+  if (length <= 0) return '';
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buffer, 0, length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('utf8');
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The development doubles of the four siblings as their own process (dist/src/dev/siblings/serve.js), on loopback. */
+export class SiblingDoublesProcess {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(logFile: string): Promise<SiblingDoublesProcess> {
+    const offset = fileSize(logFile);
+    const child = spawnNode(join(PROJECT, 'dist', 'src', 'dev', 'siblings', 'serve.js'), [], { PORT: '0', HOST: '127.0.0.1' }, logFile);
+    const url = await waitForLine(child, logFile, offset, (line) => /listening at (http:\/\/\S+)/.exec(line)?.[1], 15_000);
+    return new SiblingDoublesProcess(url, child);
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.child, 'SIGTERM', 5_000);
+  }
+}
+
+export interface ServiceOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  siblingsUrl: string;
+  logFile: string;
+  /** 0 for any free port; a restart passes the port it had. */
+  port?: number;
+  logLevel?: string;
+  /** Extra arguments for node, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+}
+
+/** The built service (dist/src/main.js) in production mode as its own process. */
+export class ServiceProcess {
+  url = '';
+  wsUrl = '';
+  port = 0;
+  /** Exits that nobody asked for (a crash), with the log to read. */
+  readonly crashes: { code: number | null; signal: string | null; logFile: string }[] = [];
+  private child: ChildProcess | undefined;
+
+  constructor(private readonly options: ServiceOptions) {}
+
+  get pid(): number {
+    if (!this.child) throw new Error('the service is not running');
+    return this.child.pid as number;
+  }
+
+  /** Starts it and resolves once it logged 'ordered is listening'; returns how long that took (ms). */
+  async start(port = this.options.port ?? 0): Promise<number> {
+    const { options } = this;
+    const offset = fileSize(options.logFile);
+    const startedAt = performance.now();
+    const child = spawnNode(
+      join(PROJECT, 'dist', 'src', 'main.js'),
+      options.nodeArgs ?? [],
+      {
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: options.databaseUrl,
+        REDIS_URL: options.redisUrl,
+        VERIFICATION_URL: options.siblingsUrl,
+        LOCATIONS_URL: options.siblingsUrl,
+        PRODUCTS_URL: options.siblingsUrl,
+        CODES_URL: options.siblingsUrl,
+        WRONG_CODE_LIMIT_PER_MINUTE: '1000000',
+        LOG_LEVEL: options.logLevel ?? 'info',
+      },
+      options.logFile,
+    );
+    this.child = child;
+    child.once('exit', (code, signal) => {
+      if (this.child === child) {
+        this.child = undefined;
+        this.crashes.push({ code, signal, logFile: options.logFile });
+      }
+    });
+    const listening = await waitForLine(
+      child,
+      options.logFile,
+      offset,
+      (line) => {
+        if (!line.startsWith('{')) return undefined;
+        try {
+          const entry = JSON.parse(line) as { message?: string; api?: string; webSocket?: string };
+          return entry.message === 'ordered is listening' ? entry : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      60_000,
+    );
+    this.url = listening.api as string;
+    this.wsUrl = listening.webSocket as string;
+    this.port = Number(new URL(this.url).port);
+    return performance.now() - startedAt;
+  }
+
+  /** SIGTERM (drains, closes WebSockets with 1001), or SIGKILL after `timeoutMs`. */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child) await stopChild(child, 'SIGTERM', timeoutMs);
+  }
+
+  /** Resident set size of the service process now (VmRSS), in bytes. */
+  rssBytes(): number {
+    return readStatusKb(this.pid, 'VmRSS') * 1024;
+  }
+
+  openFiles(): number {
+    return readdirSync(`/proc/${this.pid}/fd`).length;
+  }
+
+  /** The soft open-files limit the service runs with. */
+  openFilesLimit(): number {
+    const line = readFileSync(`/proc/${this.pid}/limits`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('Max open files'));
+    return Number(line?.split(/\s{2,}/)[1] ?? NaN);
+  }
+
+  /** Its Prometheus metrics, each series (name with labels) to its value. */
+  async metrics(): Promise<Map<string, number>> {
+    const response = await fetch(this.url.replace(/\/graphql$/, '/metrics'));
+    const series = new Map<string, number>();
+    for (const line of (await response.text()).split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const space = line.lastIndexOf(' ');
+      series.set(line.slice(0, space), Number(line.slice(space + 1)));
+    }
+    return series;
+  }
+
+  /** One value of its Prometheus metrics (the sum over label sets), or NaN. */
+  async metric(name: string): Promise<number> {
+    let sum = NaN;
+    for (const [series, value] of await this.metrics()) {
+      if (series === name || series.startsWith(`${name}{`)) sum = (Number.isNaN(sum) ? 0 : sum) + value;
+    }
+    return sum;
+  }
+
+  /**
+   * The service's own view of an interval: call once at its start and once at its end. Its
+   * event-loop delay gauges are reset by each read, so the end read gives the interval's
+   * worst and p99 delay (a blocked or starved process); GC time is the growth of its sum.
+   */
+  async runtime(): Promise<RuntimeReading> {
+    const series = await this.metrics();
+    const gc = (kind: string) => series.get(`ordered_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) ?? 0;
+    return {
+      eventLoopDelayMaxMs: Math.round((series.get('ordered_nodejs_eventloop_lag_max_seconds') ?? NaN) * 1e4) / 10,
+      eventLoopDelayP99Ms: Math.round((series.get('ordered_nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1e4) / 10,
+      gcSeconds: { major: gc('major'), minor: gc('minor'), incremental: gc('incremental') },
+    };
+  }
+}
+
+export interface RuntimeReading {
+  eventLoopDelayMaxMs: number;
+  eventLoopDelayP99Ms: number;
+  gcSeconds: { major: number; minor: number; incremental: number };
+}
+
+/** From two readings: the worst event-loop delay over the interval and the GC time spent in it. */
+export function runtimeBetween(start: RuntimeReading, end: RuntimeReading) {
+  const gcMs = (kind: keyof RuntimeReading['gcSeconds']) => Math.round((end.gcSeconds[kind] - start.gcSeconds[kind]) * 1e4) / 10;
+  return {
+    eventLoopDelayMaxMs: end.eventLoopDelayMaxMs,
+    eventLoopDelayP99Ms: end.eventLoopDelayP99Ms,
+    gcMs: { major: gcMs('major'), minor: gcMs('minor'), incremental: gcMs('incremental') },
+  };
+}
+
+export function readStatusKb(pid: number, field: string): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${field}:`));
+  return Number(line?.split(/\s+/)[1] ?? NaN);
+}
+
+/** A fresh database `ordered_bench_<random>` on the server, dropped by `drop()`. */
+export class BenchDatabase {
+  readonly name = `ordered_bench_${randomBytes(5).toString('hex')}`;
+
+  constructor(private readonly serverUrl: string) {}
+
+  get url(): string {
+    return `${this.serverUrl}/${this.name}`;
+  }
+
+  async drop(): Promise<void> {
+    await this.admin(`drop database if exists "${this.name}" with (force)`);
+  }
+
+  /** One query on the bench database. */
+  async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const client = new Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as Row[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async admin(sql: string): Promise<void> {
+    const client = new Client({ connectionString: `${this.serverUrl}/postgres` });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+}
