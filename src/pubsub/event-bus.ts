@@ -57,6 +57,9 @@ export class EventBus {
       enableOfflineQueue: true,
       autoResubscribe: true,
       maxRetriesPerRequest: null,
+      // The ready check sends INFO, which a connection already in subscriber mode (SUBSCRIBEs
+      // arriving while it connects) refuses, with an error ioredis leaves unhandled.
+      enableReadyCheck: false,
     } satisfies RedisOptions);
     // Errors are retried by ioredis; without a listener they would crash the process.
     for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
