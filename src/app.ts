@@ -82,7 +82,9 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   httpServer.on('request', app);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, resolve);
+    // A deep accept queue: after a restart thousands of clients reconnect at once, and
+    // connections the kernel drops wait out their client's backoff.
+    httpServer.listen({ port: config.port, host: config.host, backlog: 4096 }, resolve);
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
