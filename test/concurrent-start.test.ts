@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { createApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { startSiblingDoubles, type SiblingDoubles } from '../src/dev/siblings';
 import { createLogger } from '../src/logger';
 import { testDatabaseServerUrl, testRedisUrl } from './support/environment';
 import { login, openSession } from './support/fixtures';
+import { dropDatabase } from './support/test-app';
 
 describe('instances starting at the same moment on a new database', () => {
   const databaseName = `ordered_test_${randomBytes(6).toString('hex')}`;
@@ -18,10 +18,7 @@ describe('instances starting at the same moment on a new database', () => {
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
     await doubles.stop();
-    const admin = new Client({ connectionString: `${testDatabaseServerUrl()}/postgres` });
-    await admin.connect();
-    await admin.query(`drop database if exists "${databaseName}" with (force)`);
-    await admin.end();
+    await dropDatabase(databaseName);
   });
 
   it('all come up: one creates the database and migrates, the others wait for it', async () => {

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { startSiblingDoubles, type SiblingDoubles } from '../src/dev/siblings';
 import { testDatabaseServerUrl } from './support/environment';
 import { DEMO, login } from './support/fixtures';
@@ -8,6 +7,7 @@ import { CLOSE_SESSION, LOCATION_EVENTS_SUBSCRIPTION, OPEN_SESSION, PLACE_ORDER,
 import { freePort, RedisServer } from './support/redis-server';
 import { ResumingSubscriber } from './support/resuming-subscriber';
 import { ServiceProcess } from './support/service-process';
+import { dropDatabase } from './support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -198,13 +198,3 @@ describe('three instances under faults', () => {
     expect(resumes).toBeGreaterThan(20);
   });
 });
-
-async function dropDatabase(name: string): Promise<void> {
-  const admin = new Client({ connectionString: `${testDatabaseServerUrl()}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.end();
-  }
-}

@@ -66,7 +66,8 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   };
 }
 
-async function dropDatabase(name: string): Promise<void> {
+/** Drops a test database, closing whatever still holds it. */
+export async function dropDatabase(name: string): Promise<void> {
   const admin = new Client({ connectionString: `${testDatabaseServerUrl()}/postgres` });
   await admin.connect();
   try {
