@@ -4,14 +4,9 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } fr
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { sleep } from './lib/clock';
+import { CONFIG_VARIABLES } from '../src/config-variables';
 
 const PROJECT = join(__dirname, '..', '..');
-/** The configuration variables of src/config.ts: the service gets none of ours but these. */
-const CONFIG_VARIABLES = [
-  'PORT', 'HOST', 'NODE_ENV', 'DATABASE_URL', 'REDIS_URL', 'VERIFICATION_URL', 'LOCATIONS_URL', 'PRODUCTS_URL',
-  'CODES_URL', 'SIBLING_TIMEOUT_MS', 'JOIN_URL_BASE', 'AUTH_CACHE_TTL_MS', 'WRONG_CODE_LIMIT_PER_MINUTE',
-  'TRUST_PROXY', 'PLAYGROUND', 'DATA_DIR', 'LOG_LEVEL',
-];
 
 function inheritedEnv(): Record<string, string> {
   return Object.fromEntries(

@@ -50,6 +50,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     metrics,
     siblings,
     authCacheTtlMs: config.authCacheTtlMs,
+    productCacheTtlMs: config.productCacheTtlMs,
     wrongCodeLimitPerMinute: config.wrongCodeLimitPerMinute,
     joinUrlBase: config.joinUrlBase,
   });

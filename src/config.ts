@@ -23,6 +23,8 @@ export interface Config {
   wrongCodeLimitPerMinute: number;
   /** How long verification and ownership answers are reused. */
   authCacheTtlMs: number;
+  /** How long a location's menu (names and prices) is reused for orders and the menu query. */
+  productCacheTtlMs: number;
   /** Behind a load balancer: take the client's address from X-Forwarded-For. */
   trustProxy: boolean;
   /** The GraphQL IDE at / and /graphql, and schema introspection; on by default outside production. */
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     joinUrlBase: url('JOIN_URL_BASE', http),
     wrongCodeLimitPerMinute: integer('WRONG_CODE_LIMIT_PER_MINUTE', 20, 1, 1000000),
     authCacheTtlMs: integer('AUTH_CACHE_TTL_MS', 30000, 0, 60000),
+    productCacheTtlMs: integer('PRODUCT_CACHE_TTL_MS', 5000, 0, 60000),
     trustProxy: flag('TRUST_PROXY', false),
     playground: flag('PLAYGROUND', !production),
   };

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Siblings } from './datasources';
 import { Access } from './domain/access';
+import { Catalog } from './domain/catalog';
 import { EventPublisher } from './domain/event-publisher';
 import { Orders } from './domain/orders';
 import { Sessions } from './domain/sessions';
@@ -16,6 +17,8 @@ export interface Services {
   bus: EventBus;
   siblings: Siblings;
   access: Access;
+  /** The locations' menus, briefly reused. */
+  catalog: Catalog;
   sessions: Sessions;
   orders: Orders;
   /** Live session and location streams: replay, then live, repaired from the logs. */
@@ -32,6 +35,7 @@ export function createServices(options: {
   logger: Logger;
   metrics: Metrics;
   authCacheTtlMs: number;
+  productCacheTtlMs: number;
   wrongCodeLimitPerMinute: number;
   joinUrlBase?: string;
   /** How often quiet live streams are checked against their logs (default 1 s). */
@@ -39,6 +43,7 @@ export function createServices(options: {
 }): Services {
   const { orm, bus, siblings, logger } = options;
   const publisher = new EventPublisher(bus, logger);
+  const catalog = new Catalog(siblings.products, options.productCacheTtlMs);
   return {
     orm,
     bus,
@@ -47,7 +52,8 @@ export function createServices(options: {
     metrics: options.metrics,
     access: new Access(siblings, options.authCacheTtlMs),
     sessions: new Sessions(siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
-    orders: new Orders(siblings.products, publisher, () => options.metrics.ordersPlaced.inc()),
+    catalog,
+    orders: new Orders(catalog, publisher, () => options.metrics.ordersPlaced.inc()),
     streams: new EventStreams(orm, bus, logger, options.liveRepairIntervalMs),
     joinUrlBase: options.joinUrlBase,
   };

@@ -8,12 +8,13 @@ const ORANGE_JUICE = { id: 4, price: '3.50' };
 const UNKNOWN_PRODUCT = 999;
 
 describe('the products of an order', () => {
+  // Prices are changed between orders below: the menu is asked for every time.
   let test: TestApp;
   let token: string;
   let tables = 0;
   let originalPrices: Map<number, string>;
   beforeAll(async () => {
-    test = await startTestApp();
+    test = await startTestApp({ productCacheTtlMs: 0 });
     token = await login(test.url);
     originalPrices = new Map(test.doubles.data.products.map((product) => [product.id, product.price]));
   });
@@ -90,5 +91,42 @@ describe('the products of an order', () => {
     test.doubles.control.setProductPrice(ORANGE_JUICE.id, '0.29');
     const many = await placeOrder(test.url, code, [{ productId: ORANGE_JUICE.id, quantity: 99 }]);
     expect(many.data.placeOrder).toMatchObject({ total: '28.71', items: [{ unitPrice: '0.29', lineTotal: '28.71' }] });
+  });
+});
+
+describe("a location's menu, reused for a short time", () => {
+  const TTL_MS = 1500;
+  let test: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    test = await startTestApp({ productCacheTtlMs: TTL_MS });
+    token = await login(test.url);
+  });
+  afterAll(() => test.stop());
+
+  it('asks the products service once for many orders, and new orders take a changed price once the menu is asked again', async () => {
+    const { code } = await openSession(test.url, token, 'Cached menu');
+    test.doubles.control.resetRequestCounts();
+    const espresso = [{ productId: DEMO.espresso.id, quantity: 1 }];
+    const first = await Promise.all(Array.from({ length: 10 }, () => placeOrder(test.url, code, espresso)));
+    expect(first.map((answer) => answer.data.placeOrder.total)).toEqual(Array(10).fill(DEMO.espresso.price));
+    expect(test.doubles.control.requestCount('/products/')).toBe(1);
+
+    test.doubles.control.setProductPrice(DEMO.espresso.id, '9.99');
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
+    const later = await placeOrder(test.url, code, espresso);
+    expect(later.data.placeOrder.total).toBe('9.99');
+    expect(test.doubles.control.requestCount('/products/')).toBe(2);
+  });
+
+  it('still refuses a product of another location and an unknown one, asking for each on its own', async () => {
+    const { code } = await openSession(test.url, token, 'Off the menu');
+    for (const [productId, message] of [[DEMO.steakFrites.id, /not on this location's menu/], [UNKNOWN_PRODUCT, /does not exist/]] as const) {
+      const refused = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }, { productId, quantity: 1 }]);
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0].message).toMatch(message);
+    }
+    const session = await graphql(test.url, SESSION, { code });
+    expect(session.data.session).toMatchObject({ lastSeq: 0, orders: [] });
   });
 });

@@ -1,11 +1,14 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Product, ProductsClient } from '../datasources';
-import { Order, OrderItem, OrderStatus, SessionState, type Session } from '../entities';
+import type { Product } from '../datasources';
+import { Order, OrderStatus, Session, SessionState } from '../entities';
+import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
-import { recordSessionEvent } from './session-events';
-import { lockSession } from './sessions';
-import { orderView as orderViewOf } from './views';
+import { insertPlacedOrder } from './order-statement';
+import { orderPlacedEvents, recordSessionEvent } from './session-events';
+import { lockSession, type SessionKey } from './sessions';
+import { newOrderView, orderView as orderViewOf, type OrderView } from './views';
 
 export const MAX_ITEMS = 50;
 export const MAX_QUANTITY = 99;
@@ -30,7 +33,7 @@ const NEXT_STATUSES: Record<OrderStatus, OrderStatus[]> = {
 /** Placing orders and moving them along. */
 export class Orders {
   constructor(
-    private readonly products: ProductsClient,
+    private readonly catalog: Catalog,
     private readonly publisher: EventPublisher,
     /** Told of each order committed (not of an idempotent repeat): for metrics. */
     private readonly onPlaced: () => void = () => undefined,
@@ -40,42 +43,43 @@ export class Orders {
    * Places an order with a snapshot of each product's name and price. The same
    * idempotency key in a session gives back the order it first made.
    */
-  async place(em: EntityManager, session: Session, lines: OrderLine[], idempotencyKey: string): Promise<Order> {
+  async place(em: EntityManager, session: SessionKey, lines: OrderLine[], idempotencyKey: string): Promise<OrderView> {
     const key = validIdempotencyKey(idempotencyKey);
     validateLines(lines);
-    const earlier = await findByKey(em, session.id, key);
-    if (earlier) return sameOrderOrConflict(earlier, lines);
-    if (session.state === SessionState.CLOSED) throw sessionClosed();
+    // Sibling calls happen before anything is written: when they fail, nothing is.
+    let products: Map<number, Product>;
+    try {
+      products = await this.catalog.productsFor(session.locationId, lines.map((line) => line.productId));
+    } catch (error) {
+      // A retry is answered with its order even when the products changed or cannot be asked.
+      const earlier = await this.earlierOrClosed(em, session.id, key, lines);
+      if (earlier) return earlier;
+      throw error;
+    }
 
-    // Sibling calls happen before the transaction: when they fail, nothing is written.
-    const products = await this.productsOf(session.locationId, lines);
-
-    const { order, events } = await em.transactional(async (tx) => {
-      const locked = await lockSession(tx, session.id);
-      // Under the lock: an order with this key committed meanwhile is the answer, if it has these items.
-      const committed = await findByKey(tx, session.id, key);
-      if (committed) return { order: sameOrderOrConflict(committed, lines), events: [] };
-      if (locked.state === SessionState.CLOSED) throw sessionClosed();
-
-      const created = tx.create(Order, { session: locked, idempotencyKey: key });
-      lines.forEach((line, position) => {
-        const product = products.get(line.productId) as Product;
-        tx.create(OrderItem, {
-          order: created,
-          position,
-          productId: product.id,
-          productName: product.name,
-          unitPrice: product.price,
-          quantity: line.quantity,
-          note: line.note?.trim() || null,
-        });
-      });
-      const placed = await recordSessionEvent(tx, locked, 'OrderPlaced', { order: orderViewOf(created) });
-      return { order: created, events: placed };
+    const order = newOrderView(session.id, lines, products);
+    const seqs = await insertPlacedOrder(em, order, key).catch((error: unknown) => {
+      // The same key committed at the same moment: answered below like any earlier order.
+      if (error instanceof UniqueConstraintViolationException) return null;
+      throw error;
     });
-    if (events.length > 0) this.onPlaced();
-    await this.publisher.publishCommitted(events);
+    if (!seqs) {
+      const earlier = await this.earlierOrClosed(em, session.id, key, lines);
+      if (earlier) return earlier;
+      throw new NotFoundError('No session has this code');
+    }
+    this.onPlaced();
+    await this.publisher.publishCommitted(orderPlacedEvents(session, order, seqs));
     return order;
+  }
+
+  /** The order an earlier request made under this key; SESSION_CLOSED if the session takes no orders. */
+  private async earlierOrClosed(em: EntityManager, sessionId: string, key: string, lines: OrderLine[]): Promise<OrderView | null> {
+    const earlier = await em.fork().findOne(Order, { session: sessionId, idempotencyKey: key }, { populate: ['items'] });
+    if (earlier) return orderViewOf(sameOrderOrConflict(earlier, lines));
+    const session = await em.fork().findOne(Session, sessionId, { fields: ['state'] });
+    if (session?.state === SessionState.CLOSED) throw sessionClosed();
+    return null;
   }
 
   /** The order with its session, or NOT_FOUND. */
@@ -106,26 +110,6 @@ export class Orders {
   async ofSession(em: EntityManager, sessionId: string): Promise<Order[]> {
     return em.find(Order, { session: sessionId }, { populate: ['items'], orderBy: { placedAt: 'asc', id: 'asc' } });
   }
-
-  /** Every product of the order, each checked to exist and to belong to the session's location. */
-  private async productsOf(locationId: number, lines: OrderLine[]): Promise<Map<number, Product>> {
-    const ids = [...new Set(lines.map((line) => line.productId))];
-    const found = await Promise.all(ids.map((id) => this.products.product(id)));
-    const products = new Map<number, Product>();
-    found.forEach((product, index) => {
-      const id = ids[index];
-      if (!product) throw new BadInputError(`Product ${id} does not exist`, { field: 'items', productId: id });
-      if (product.locationId !== locationId) {
-        throw new BadInputError(`Product ${id} is not on this location's menu`, { field: 'items', productId: id });
-      }
-      products.set(id, product);
-    });
-    return products;
-  }
-}
-
-function findByKey(em: EntityManager, sessionId: string, idempotencyKey: string): Promise<Order | null> {
-  return em.findOne(Order, { session: sessionId, idempotencyKey }, { populate: ['items'] });
 }
 
 /** A retried request must carry the same items; another order under a used key is a client bug. */

@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session, SessionEvent, type OrderStatus } from '../entities';
 import { Topics } from '../pubsub/topics';
 import type { Outgoing } from './event-publisher';
-import { appendLocationEvent, type LocationEventPayloads } from './location-events';
+import { appendLocationEvent, type LocationEventPayloads, type LocationEventRecord } from './location-events';
+import type { PlacedSeqs } from './order-statement';
+import type { SessionKey } from './sessions';
 import type { OrderView } from './views';
 
 /** What each event says: only what changed, never the whole session again. */
@@ -35,6 +37,24 @@ export async function recordSessionEvent<Type extends SessionEventType>(
   const event = tx.create(SessionEvent, { session, seq: session.lastSeq, type, payload, at });
   const atLocation = await appendLocationEvent(tx, session, type, payload as LocationEventPayloads[Type], at);
   return [{ topic: Topics.session(session.id), event: toRecord(event) }, atLocation];
+}
+
+/** The OrderPlaced events of an order written by insertPlacedOrder, for its session's and its location's topics. */
+export function orderPlacedEvents(session: SessionKey, order: OrderView, seqs: PlacedSeqs): Outgoing[] {
+  const payload = { order };
+  const sessionEvent: SessionEventRecord = { sessionId: session.id, seq: seqs.sessionSeq, type: 'OrderPlaced', at: order.placedAt, payload };
+  const locationEvent: LocationEventRecord = {
+    locationId: session.locationId,
+    seq: seqs.locationSeq,
+    type: 'OrderPlaced',
+    at: order.placedAt,
+    sessionId: session.id,
+    payload,
+  };
+  return [
+    { topic: Topics.session(session.id), event: sessionEvent },
+    { topic: Topics.location(session.locationId), event: locationEvent },
+  ];
 }
 
 /** The session's events with `seq > afterSeq`, oldest first. */

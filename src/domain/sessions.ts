@@ -1,5 +1,6 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LRUCache } from 'lru-cache';
 import type { CodesClient } from '../datasources';
 import { Session, SessionState } from '../entities';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
@@ -12,6 +13,12 @@ const CODE = /^[0-9a-f]{6}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CODE_ATTEMPTS = 5;
 export const MAX_NAME_LENGTH = 200;
+
+/** What never changes about a session: enough to place an order in it. */
+export interface SessionKey {
+  id: string;
+  locationId: number;
+}
 
 export interface SessionPage {
   sessions: Session[];
@@ -27,19 +34,37 @@ export class Sessions {
     private readonly throttle: WrongCodeThrottle,
   ) {}
 
+  private readonly keys = new LRUCache<string, SessionKey>({ max: 100_000 });
+
   /**
    * The session a code opens. A wrong, malformed or unknown code is answered exactly like
    * a missing session, and counts against the client's wrong-code allowance.
    */
   async byCode(em: EntityManager, code: string, client: string): Promise<Session> {
     this.throttle.assertAllowed(client);
-    const normalised = code.trim().toLowerCase();
+    const normalised = normalisedCode(code);
     const session = CODE.test(normalised) ? await em.findOne(Session, { code: normalised }) : null;
     if (!session) {
       this.throttle.recordMiss(client);
       throw new NotFoundError('No session has this code');
     }
     return session;
+  }
+
+  /**
+   * The session a code opens, as its unchanging key: looked up once per code and instance
+   * (a code names one session forever). Whether it is still open is checked where it matters.
+   */
+  async keyByCode(em: EntityManager, code: string, client: string): Promise<SessionKey> {
+    const known = this.keys.get(normalisedCode(code));
+    if (known) {
+      this.throttle.assertAllowed(client);
+      return known;
+    }
+    const { id, locationId } = await this.byCode(em, code, client);
+    const key = { id, locationId };
+    this.keys.set(normalisedCode(code), key);
+    return key;
   }
 
   async open(em: EntityManager, input: { locationId: number; name: string; openedBy: number }): Promise<Session> {
@@ -138,4 +163,8 @@ function decodeCursor(cursor: string): { openedAt: Date; id: string } {
     // fall through
   }
   throw new BadInputError('The cursor "after" is not one this API gave out', { field: 'after' });
+}
+
+function normalisedCode(code: string): string {
+  return code.trim().toLowerCase();
 }

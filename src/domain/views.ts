@@ -1,4 +1,6 @@
-import type { Order, OrderItem, OrderStatus, Session, SessionState } from '../entities';
+import { randomUUID } from 'node:crypto';
+import type { Product } from '../datasources';
+import { OrderStatus, type Order, type Session, type SessionState } from '../entities';
 import { formatCents, toCents } from './money';
 
 /**
@@ -35,27 +37,29 @@ export interface SessionView {
 }
 
 export function orderView(order: Order): OrderView {
-  const items = order.items.getItems().map(orderItemView);
-  const totalCents = items.reduce((sum, item) => sum + toCents(item.lineTotal), 0);
-  return {
-    id: order.id,
-    sessionId: order.session.id,
-    status: order.status,
-    placedAt: order.placedAt.toISOString(),
-    items,
-    total: formatCents(totalCents),
-  };
+  const items = order.items.getItems().map((item) => orderItemView(item.productId, item.productName, item.unitPrice, item.quantity, item.note));
+  return { id: order.id, sessionId: order.session.id, status: order.status, placedAt: order.placedAt.toISOString(), items, total: totalOf(items) };
 }
 
-function orderItemView(item: OrderItem): OrderItemView {
-  return {
-    productId: item.productId,
-    name: item.productName,
-    unitPrice: item.unitPrice,
-    quantity: item.quantity,
-    note: item.note,
-    lineTotal: formatCents(toCents(item.unitPrice) * item.quantity),
-  };
+/** A new order of these lines, at the products' current names and prices. */
+export function newOrderView(
+  sessionId: string,
+  lines: { productId: number; quantity: number; note?: string | null }[],
+  products: Map<number, Product>,
+): OrderView {
+  const items = lines.map((line) => {
+    const product = products.get(line.productId) as Product;
+    return orderItemView(product.id, product.name, product.price, line.quantity, line.note?.trim() || null);
+  });
+  return { id: randomUUID(), sessionId, status: OrderStatus.PLACED, placedAt: new Date().toISOString(), items, total: totalOf(items) };
+}
+
+function orderItemView(productId: number, name: string, unitPrice: string, quantity: number, note: string | null): OrderItemView {
+  return { productId, name, unitPrice, quantity, note, lineTotal: formatCents(toCents(unitPrice) * quantity) };
+}
+
+function totalOf(items: OrderItemView[]): string {
+  return formatCents(items.reduce((sum, item) => sum + toCents(item.lineTotal), 0));
 }
 
 export function sessionView(session: Session): SessionView {

@@ -19,8 +19,8 @@ export class OrderResolver {
     idempotencyKey: string,
     @Ctx() { em, services, client }: GraphQLContext,
   ): Promise<Order> {
-    const session = await services.sessions.byCode(em, code, client);
-    return orderView(await services.orders.place(em, session, items, idempotencyKey));
+    const session = await services.sessions.keyByCode(em, code, client);
+    return services.orders.place(em, session, items, idempotencyKey);
   }
 
   @Mutation(() => Order, { description: "Moves an order along (the location's representative only)." })

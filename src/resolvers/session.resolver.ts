@@ -36,8 +36,8 @@ export class SessionResolver {
 
   @Query(() => [Product], { description: "The menu of the session's location (anyone holding the code)." })
   async menu(@Arg('code') code: string, @Ctx() { em, services, client }: GraphQLContext): Promise<Product[]> {
-    const session = await services.sessions.byCode(em, code, client);
-    return services.siblings.products.menu(session.locationId);
+    const session = await services.sessions.keyByCode(em, code, client);
+    return services.catalog.menu(session.locationId);
   }
 
   @Mutation(() => Session, { description: 'Opens a session for a table; its name is unique among the open sessions of the location.' })

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { CONFIG_VARIABLES } from '../../src/config-variables';
 
 export interface ChildService {
   /** The GraphQL URL it printed. */
@@ -11,12 +12,6 @@ export interface ChildService {
 }
 
 const PROJECT = join(__dirname, '..', '..');
-/** The configuration variables of src/config.ts: a child gets none of them unless given. */
-const CONFIG_VARIABLES = [
-  'PORT', 'HOST', 'NODE_ENV', 'DATABASE_URL', 'REDIS_URL', 'VERIFICATION_URL', 'LOCATIONS_URL', 'PRODUCTS_URL',
-  'CODES_URL', 'SIBLING_TIMEOUT_MS', 'JOIN_URL_BASE', 'AUTH_CACHE_TTL_MS', 'WRONG_CODE_LIMIT_PER_MINUTE',
-  'TRUST_PROXY', 'PLAYGROUND', 'DATA_DIR', 'LOG_LEVEL',
-];
 
 /**
  * Runs `command` in the project folder as its own process, with none of the service's

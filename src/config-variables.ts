@@ -1,0 +1,6 @@
+/** Every environment variable the service reads (src/config.ts and src/main.ts). */
+export const CONFIG_VARIABLES = [
+  'PORT', 'HOST', 'NODE_ENV', 'DATABASE_URL', 'REDIS_URL', 'VERIFICATION_URL', 'LOCATIONS_URL', 'PRODUCTS_URL',
+  'CODES_URL', 'SIBLING_TIMEOUT_MS', 'JOIN_URL_BASE', 'AUTH_CACHE_TTL_MS', 'PRODUCT_CACHE_TTL_MS',
+  'WRONG_CODE_LIMIT_PER_MINUTE', 'TRUST_PROXY', 'PLAYGROUND', 'DATA_DIR', 'LOG_LEVEL',
+];
