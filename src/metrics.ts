@@ -43,6 +43,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly subscriptionExecutions = new Counter({
+    name: 'ordered_subscription_executions_total',
+    help: 'Executions of a subscription document for an event: one per distinct operation, shared by its subscribers',
+    registers: [this.registry],
+  });
+
   readonly siblingDuration = new Histogram({
     name: 'ordered_sibling_request_duration_seconds',
     help: 'Calls to the sibling services, by service and outcome (ok, refused, unavailable)',

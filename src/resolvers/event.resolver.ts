@@ -53,9 +53,8 @@ export class EventResolver {
     @Root() record: SessionEventRecord,
     @Arg('code') _code: string,
     @Arg('afterSeq', () => Int, { defaultValue: 0 }) _afterSeq: number,
-    @Ctx() { services }: GraphQLContext,
   ) {
-    observeDelivery(services, record.at);
+    // No context here: one execution serves every subscriber of the event (server/shared-execution.ts).
     return toGraphQLEvent(record);
   }
 
@@ -90,16 +89,10 @@ export class EventResolver {
     @Root() record: LocationEventRecord,
     @Arg('locationId', () => Int) _locationId: number,
     @Arg('afterSeq', () => Int, { defaultValue: 0 }) _afterSeq: number,
-    @Ctx() { services }: GraphQLContext,
   ) {
-    observeDelivery(services, record.at);
+    // No context here: one execution serves every subscriber of the event (server/shared-execution.ts).
     return toGraphQLEvent(record);
   }
-}
-
-/** Time from the event's commit to its delivery (a replayed event counts from its commit too). */
-function observeDelivery(services: GraphQLContext['services'], at: string): void {
-  services.metrics.eventDelivery.observe(Math.max(0, Date.now() - Date.parse(at)) / 1000);
 }
 
 function validAfterSeq(afterSeq: number): void {

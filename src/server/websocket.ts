@@ -20,6 +20,7 @@ import { clientAddress } from './client-address';
 import { DocumentCache } from './document-cache';
 import { isUnexpectedError } from './format-error';
 import { GRAPHQL_PATH } from './http';
+import { subscribeSharingExecution } from './shared-execution';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -74,6 +75,10 @@ export function createWebSocketServer(options: {
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
+      subscribe: subscribeSharingExecution({
+        event: (event) => observeDelivery(metrics, event),
+        execution: () => metrics.subscriptionExecutions.inc(),
+      }),
       onSubscribe: (_ctx, _id, payload) => {
         const checked = documents.check(payload.query);
         if (isErrorList(checked)) return checked;
@@ -119,6 +124,12 @@ export function createWebSocketServer(options: {
       await server.dispose();
     },
   };
+}
+
+/** Time from an event's commit to its delivery (a replayed event counts from its commit too). */
+function observeDelivery(metrics: Metrics, event: unknown): void {
+  const at = (event as { at?: unknown } | null)?.at;
+  if (typeof at === 'string') metrics.eventDelivery.observe(Math.max(0, Date.now() - Date.parse(at)) / 1000);
 }
 
 function isErrorList(checked: DocumentNode | readonly GraphQLError[]): checked is readonly GraphQLError[] {
