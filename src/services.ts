@@ -8,12 +8,15 @@ import { Sessions } from './domain/sessions';
 import { EventStreams } from './domain/streams';
 import { WrongCodeThrottle } from './domain/wrong-code-throttle';
 import type { Logger } from './logger';
+import { Sql } from './orm/sql';
 import type { Metrics } from './metrics';
 import type { EventBus } from './pubsub/event-bus';
 
 /** The domain services one instance shares between HTTP, WebSocket and every request. */
 export interface Services {
   orm: MikroORM;
+  /** Plain SQL on the ORM's pool, for the hot paths. */
+  sql: Sql;
   bus: EventBus;
   siblings: Siblings;
   access: Access;
@@ -43,18 +46,20 @@ export function createServices(options: {
 }): Services {
   const { orm, bus, siblings, logger } = options;
   const publisher = new EventPublisher(bus, logger);
+  const sql = new Sql(orm);
   const catalog = new Catalog(siblings.products, options.productCacheTtlMs);
   return {
     orm,
+    sql,
     bus,
     siblings,
     logger,
     metrics: options.metrics,
     access: new Access(siblings, options.authCacheTtlMs),
-    sessions: new Sessions(siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
+    sessions: new Sessions(sql, siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
     catalog,
-    orders: new Orders(catalog, publisher, () => options.metrics.ordersPlaced.inc()),
-    streams: new EventStreams(orm, bus, logger, options.liveRepairIntervalMs),
+    orders: new Orders(sql, catalog, publisher, () => options.metrics.ordersPlaced.inc()),
+    streams: new EventStreams(sql, bus, logger, options.liveRepairIntervalMs),
     joinUrlBase: options.joinUrlBase,
   };
 }

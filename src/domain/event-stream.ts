@@ -8,14 +8,15 @@ export const LOG_PAGE = 500;
 
 /**
  * Every event of one log after `afterSeq`, exactly once and in seq order: first the stored
- * ones, then live ones. The watch is live before the log is read, so nothing falls between
- * the two. A live event that repeats one already delivered is dropped; one past a gap, or
+ * ones, then live ones. The watch was live before `logHead` (the log's last seq) was read,
+ * so nothing falls between the two, and the log is read only when `afterSeq` is behind it. A live event that repeats one already delivered is dropped; one past a gap, or
  * word from the feed that the log is ahead, makes the stream read the log from where it is.
  * It ends after an event for which `isLast` holds.
  */
 export function eventStream<Event extends Sequenced>(
   watch: Watch<Event>,
   afterSeq: number,
+  logHead: number,
   readLog: ReadLog<Event>,
   isLast: (event: Event) => boolean = () => false,
 ): AsyncIterableIterator<Event> {
@@ -41,7 +42,7 @@ export function eventStream<Event extends Sequenced>(
 
   async function* stream(): AsyncGenerator<Event> {
     try {
-      yield* fromLog();
+      if (logHead > afterSeq) yield* fromLog();
       while (!ended) {
         const { value: item, done } = await watch.next();
         if (done) return;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LocationEvent, LocationStream, type Session } from '../entities';
+import { LocationEvent, type Session } from '../entities';
+import type { Sql } from '../orm/sql';
 import { Topics } from '../pubsub/topics';
 import type { Outgoing } from './event-publisher';
 import type { SessionEventPayloads } from './session-events';
@@ -45,21 +46,26 @@ export async function appendLocationEvent<Type extends LocationEventType>(
 }
 
 /** The location's events with `seq > afterSeq`, oldest first. */
-export async function readLocationEvents(em: EntityManager, locationId: number, afterSeq: number, limit?: number): Promise<LocationEventRecord[]> {
-  const events = await em.find(LocationEvent, { locationId, seq: { $gt: afterSeq } }, { orderBy: { seq: 'asc' }, limit });
-  return events.map(toRecord);
+export async function readLocationEvents(sql: Sql, locationId: number, afterSeq: number, limit = 2 ** 31 - 1): Promise<LocationEventRecord[]> {
+  const rows = await sql.rows<{ seq: number; type: LocationEventType; at: string; session_id: string; payload: never }>(
+    'select seq, type, at, session_id, payload from location_events where location_id = $1 and seq > $2 order by seq limit $3',
+    [locationId, afterSeq, limit],
+  );
+  return rows.map((row) => ({ locationId, seq: row.seq, type: row.type, at: new Date(row.at).toISOString(), sessionId: row.session_id, payload: row.payload }));
 }
 
 /** The seq of the location's last event (0 before its first). */
-export async function locationHead(em: EntityManager, locationId: number): Promise<number> {
-  const stream = await em.findOne(LocationStream, { locationId });
-  return stream?.lastSeq ?? 0;
+export async function locationHead(sql: Sql, locationId: number): Promise<number> {
+  return (await locationHeads(sql, [String(locationId)])).get(String(locationId)) ?? 0;
 }
 
 /** The seq of each location's last event, by location id (as a string, like topic keys). */
-export async function locationHeads(em: EntityManager, locationIds: string[]): Promise<Map<string, number>> {
-  const streams = await em.find(LocationStream, { locationId: { $in: locationIds.map(Number) } });
-  return new Map(streams.map((stream) => [String(stream.locationId), stream.lastSeq]));
+export async function locationHeads(sql: Sql, locationIds: string[]): Promise<Map<string, number>> {
+  const rows = await sql.rows<{ location_id: number; last_seq: number }>(
+    'select location_id, last_seq from location_streams where location_id = any($1::int[])',
+    [locationIds.map(Number)],
+  );
+  return new Map(rows.map((row) => [String(row.location_id), row.last_seq]));
 }
 
 function toRecord(event: LocationEvent): LocationEventRecord {

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../orm/sql';
 import type { OrderView } from './views';
 
 /**
@@ -11,17 +11,17 @@ import type { OrderView } from './views';
 const PLACE_ORDER = `
 with session as (
   update sessions set last_seq = last_seq + 1
-  where id = ? and state = 'OPEN'
-    and not exists (select 1 from orders where session_id = ? and idempotency_key = ?)
+  where id = $1 and state = 'OPEN'
+    and not exists (select 1 from orders where session_id = $1 and idempotency_key = $2)
   returning id, location_id, last_seq
 ), placed as (
   insert into orders (id, session_id, status, placed_at, idempotency_key)
-  select ?, id, 'PLACED', ?, ? from session
+  select $3, id, 'PLACED', $4, $2 from session
   returning id
 ), items as (
   insert into order_items (id, order_id, position, product_id, product_name, unit_price, quantity, note)
   select gen_random_uuid(), placed.id, item.position, item.product_id, item.product_name, item.unit_price, item.quantity, item.note
-  from placed, jsonb_to_recordset(?::jsonb)
+  from placed, jsonb_to_recordset($5::jsonb)
     as item(position smallint, product_id int, product_name text, unit_price numeric, quantity smallint, note text)
 ), stream as (
   insert into location_streams (location_id, last_seq) select location_id, 1 from session
@@ -29,10 +29,10 @@ with session as (
   returning location_id, last_seq
 ), session_event as (
   insert into session_events (session_id, seq, type, payload, at)
-  select id, last_seq, 'OrderPlaced', ?::jsonb, ? from session
+  select id, last_seq, 'OrderPlaced', $6::jsonb, $4 from session
 ), location_event as (
   insert into location_events (location_id, seq, type, session_id, payload, at)
-  select location_id, last_seq, 'OrderPlaced', ?, ?::jsonb, ? from stream
+  select location_id, last_seq, 'OrderPlaced', $1, $6::jsonb, $4 from stream
 )
 select session.last_seq as session_seq, stream.last_seq as location_seq from session, stream`;
 
@@ -42,7 +42,7 @@ export interface PlacedSeqs {
 }
 
 /** Writes the order; null when nothing was written (session not open, or the key already used). */
-export async function insertPlacedOrder(em: EntityManager, order: OrderView, idempotencyKey: string): Promise<PlacedSeqs | null> {
+export async function insertPlacedOrder(sql: Sql, order: OrderView, idempotencyKey: string): Promise<PlacedSeqs | null> {
   const items = order.items.map((item, position) => ({
     position,
     product_id: item.productId,
@@ -51,18 +51,8 @@ export async function insertPlacedOrder(em: EntityManager, order: OrderView, ide
     quantity: item.quantity,
     note: item.note,
   }));
-  const payload = JSON.stringify({ order });
-  const parameters = [
-    order.sessionId, order.sessionId, idempotencyKey,
-    order.id, order.placedAt, idempotencyKey,
-    JSON.stringify(items),
-    payload, order.placedAt,
-    order.sessionId, payload, order.placedAt,
-  ];
-  const rows = await em
-    .getConnection()
-    .execute<{ session_seq: number; location_seq: number }[]>(PLACE_ORDER, parameters, 'all')
-    .catch((error: Error) => Promise.reject(em.getDriver().convertException(error)));
+  const parameters = [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(items), JSON.stringify({ order })];
+  const rows = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, parameters);
   const [row] = rows;
   return row ? { sessionSeq: row.session_seq, locationSeq: row.location_seq } : null;
 }

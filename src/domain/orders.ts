@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Product } from '../datasources';
+import type { Sql } from '../orm/sql';
 import { Order, OrderStatus, Session, SessionState } from '../entities';
 import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
@@ -33,6 +34,7 @@ const NEXT_STATUSES: Record<OrderStatus, OrderStatus[]> = {
 /** Placing orders and moving them along. */
 export class Orders {
   constructor(
+    private readonly sql: Sql,
     private readonly catalog: Catalog,
     private readonly publisher: EventPublisher,
     /** Told of each order committed (not of an idempotent repeat): for metrics. */
@@ -58,7 +60,7 @@ export class Orders {
     }
 
     const order = newOrderView(session.id, lines, products);
-    const seqs = await insertPlacedOrder(em, order, key).catch((error: unknown) => {
+    const seqs = await insertPlacedOrder(this.sql, order, key).catch((error: unknown) => {
       // The same key committed at the same moment: answered below like any earlier order.
       if (error instanceof UniqueConstraintViolationException) return null;
       throw error;

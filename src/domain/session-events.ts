@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Session, SessionEvent, type OrderStatus } from '../entities';
+import { SessionEvent, type OrderStatus, type Session, type SessionState } from '../entities';
+import type { Sql } from '../orm/sql';
 import { Topics } from '../pubsub/topics';
 import type { Outgoing } from './event-publisher';
 import { appendLocationEvent, type LocationEventPayloads, type LocationEventRecord } from './location-events';
@@ -58,15 +59,24 @@ export function orderPlacedEvents(session: SessionKey, order: OrderView, seqs: P
 }
 
 /** The session's events with `seq > afterSeq`, oldest first. */
-export async function readEvents(em: EntityManager, sessionId: string, afterSeq: number, limit?: number): Promise<SessionEventRecord[]> {
-  const events = await em.find(SessionEvent, { session: sessionId, seq: { $gt: afterSeq } }, { orderBy: { seq: 'asc' }, limit });
-  return events.map(toRecord);
+export async function readEvents(sql: Sql, sessionId: string, afterSeq: number, limit = 2 ** 31 - 1): Promise<SessionEventRecord[]> {
+  const rows = await sql.rows<{ session_id: string; seq: number; type: SessionEventType; at: string; payload: never }>(
+    'select session_id, seq, type, at, payload from session_events where session_id = $1 and seq > $2 order by seq limit $3',
+    [sessionId, afterSeq, limit],
+  );
+  return rows.map((row) => ({ sessionId: row.session_id, seq: row.seq, type: row.type, at: new Date(row.at).toISOString(), payload: row.payload }));
 }
 
 /** The seq of each session's last event, by session id. */
-export async function sessionHeads(em: EntityManager, sessionIds: string[]): Promise<Map<string, number>> {
-  const sessions = await em.find(Session, { id: { $in: sessionIds } }, { fields: ['id', 'lastSeq'] });
-  return new Map(sessions.map((session) => [session.id, session.lastSeq]));
+export async function sessionHeads(sql: Sql, sessionIds: string[]): Promise<Map<string, number>> {
+  const rows = await sql.rows<{ id: string; last_seq: number }>('select id, last_seq from sessions where id = any($1::uuid[])', [sessionIds]);
+  return new Map(rows.map((row) => [row.id, row.last_seq]));
+}
+
+/** Where a session's log stands: whether it still takes events, and the seq of its last one. */
+export async function sessionLogState(sql: Sql, sessionId: string): Promise<{ state: SessionState; lastSeq: number }> {
+  const [row] = await sql.rows<{ state: SessionState; last_seq: number }>('select state, last_seq from sessions where id = $1', [sessionId]);
+  return { state: row.state, lastSeq: row.last_seq };
 }
 
 function toRecord(event: SessionEvent): SessionEventRecord {

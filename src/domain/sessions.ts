@@ -2,6 +2,7 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import type { CodesClient } from '../datasources';
+import type { Sql } from '../orm/sql';
 import { Session, SessionState } from '../entities';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { EventPublisher } from './event-publisher';
@@ -29,6 +30,7 @@ export interface SessionPage {
 /** Opening, finding, listing and closing a location's order sessions. */
 export class Sessions {
   constructor(
+    private readonly sql: Sql,
     private readonly codes: CodesClient,
     private readonly publisher: EventPublisher,
     private readonly throttle: WrongCodeThrottle,
@@ -54,16 +56,22 @@ export class Sessions {
   /**
    * The session a code opens, as its unchanging key: looked up once per code and instance
    * (a code names one session forever). Whether it is still open is checked where it matters.
+   * Unknown codes are answered and counted like byCode's.
    */
-  async keyByCode(em: EntityManager, code: string, client: string): Promise<SessionKey> {
-    const known = this.keys.get(normalisedCode(code));
-    if (known) {
-      this.throttle.assertAllowed(client);
-      return known;
+  async keyByCode(code: string, client: string): Promise<SessionKey> {
+    this.throttle.assertAllowed(client);
+    const normalised = normalisedCode(code);
+    const known = this.keys.get(normalised);
+    if (known) return known;
+    const [row] = CODE.test(normalised)
+      ? await this.sql.rows<{ id: string; location_id: number }>('select id, location_id from sessions where code = $1', [normalised])
+      : [];
+    if (!row) {
+      this.throttle.recordMiss(client);
+      throw new NotFoundError('No session has this code');
     }
-    const { id, locationId } = await this.byCode(em, code, client);
-    const key = { id, locationId };
-    this.keys.set(normalisedCode(code), key);
+    const key = { id: row.id, locationId: row.location_id };
+    this.keys.set(normalised, key);
     return key;
   }
 

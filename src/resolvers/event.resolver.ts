@@ -30,11 +30,11 @@ export class EventResolver {
   async replaySessionEvents(
     @Arg('code') code: string,
     @Arg('afterSeq', () => Int, { defaultValue: 0 }) afterSeq: number,
-    @Ctx() { em, services, client }: GraphQLContext,
+    @Ctx() { services, client }: GraphQLContext,
   ) {
     validAfterSeq(afterSeq);
-    const session = await services.sessions.byCode(em, code, client);
-    return (await readEvents(em, session.id, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
+    const session = await services.sessions.keyByCode(code, client);
+    return (await readEvents(services.sql, session.id, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
   }
 
   @Subscription(() => SessionEvent, {
@@ -44,9 +44,8 @@ export class EventResolver {
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, SessionEventsArgs, GraphQLContext>) => {
       validAfterSeq(args.afterSeq);
       const { services, client } = context;
-      // Its own short-lived EntityManager: the subscription's context outlives this look-up.
-      const session = await services.sessions.byCode(services.orm.em.fork(), args.code, client);
-      return services.streams.ofSession(session, args.afterSeq);
+      const session = await services.sessions.keyByCode(args.code, client);
+      return services.streams.ofSession(session.id, args.afterSeq);
     },
   })
   liveSessionEvents(
@@ -65,12 +64,12 @@ export class EventResolver {
   async replayLocationEvents(
     @Arg('locationId', () => Int) locationId: number,
     @Arg('afterSeq', () => Int, { defaultValue: 0 }) afterSeq: number,
-    @Ctx() { em, services, credential }: GraphQLContext,
+    @Ctx() { services, credential }: GraphQLContext,
   ) {
     parsePositiveId(locationId, 'locationId');
     validAfterSeq(afterSeq);
     await services.access.requireOwner(credential, locationId);
-    return (await readLocationEvents(em, locationId, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
+    return (await readLocationEvents(services.sql, locationId, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
   }
 
   @Subscription(() => LocationEvent, {

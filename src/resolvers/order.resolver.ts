@@ -19,7 +19,7 @@ export class OrderResolver {
     idempotencyKey: string,
     @Ctx() { em, services, client }: GraphQLContext,
   ): Promise<Order> {
-    const session = await services.sessions.keyByCode(em, code, client);
+    const session = await services.sessions.keyByCode(code, client);
     return services.orders.place(em, session, items, idempotencyKey);
   }
 

@@ -35,8 +35,8 @@ export class SessionResolver {
   }
 
   @Query(() => [Product], { description: "The menu of the session's location (anyone holding the code)." })
-  async menu(@Arg('code') code: string, @Ctx() { em, services, client }: GraphQLContext): Promise<Product[]> {
-    const session = await services.sessions.keyByCode(em, code, client);
+  async menu(@Arg('code') code: string, @Ctx() { services, client }: GraphQLContext): Promise<Product[]> {
+    const session = await services.sessions.keyByCode(code, client);
     return services.catalog.menu(session.locationId);
   }
 

@@ -1,4 +1,3 @@
-import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../domain/errors';
 
@@ -9,7 +8,7 @@ import { DomainError } from '../domain/errors';
  */
 export function createErrorFormatter(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = causeOf(error);
     if (original instanceof DomainError) {
       return {
         message: original.message,
@@ -33,14 +32,23 @@ export function createErrorFormatter(production: boolean) {
 
 /** An error no client caused: a bug or an outage of our own parts, worth a log entry. */
 export function isUnexpectedError(error: unknown): boolean {
-  const original = unwrapResolverError(error);
-  if (original instanceof DomainError) return false;
+  const cause = causeOf(error);
+  if (cause instanceof DomainError) return false;
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return false;
-    if (original instanceof GraphQLError || !error.originalError) return false;
+    // graphql-js's own parse and validation errors have no cause.
+    if (cause === error || cause instanceof GraphQLError) return false;
   }
   return true;
+}
+
+/**
+ * What went wrong underneath a GraphQLError: resolver errors carry a path, but graphql-ws
+ * wraps an error thrown by a live stream without one.
+ */
+function causeOf(error: unknown): unknown {
+  return error instanceof GraphQLError && error.originalError ? error.originalError : error;
 }
 
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {

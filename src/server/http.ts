@@ -68,12 +68,18 @@ export async function createHttpApp(options: {
     GRAPHQL_PATH,
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        em: services.orm.em.fork(),
-        services,
-        credential: parseAuthorization(req.headers.authorization),
-        client: clientAddress(req, options.trustProxy),
-      }),
+      context: async ({ req }): Promise<GraphQLContext> => {
+        // Forked on first use: placing an order and reading logs go through plain SQL.
+        let em: GraphQLContext['em'] | undefined;
+        return {
+          get em() {
+            return (em ??= services.orm.em.fork());
+          },
+          services,
+          credential: parseAuthorization(req.headers.authorization),
+          client: clientAddress(req, options.trustProxy),
+        };
+      },
     }),
   );
   return { app, apollo };
