@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Product } from '../datasources';
 import type { Sql } from '../orm/sql';
 import { Order, OrderStatus, Session, SessionState } from '../entities';
@@ -34,6 +34,7 @@ const NEXT_STATUSES: Record<OrderStatus, OrderStatus[]> = {
 /** Placing orders and moving them along. */
 export class Orders {
   constructor(
+    private readonly orm: MikroORM,
     private readonly sql: Sql,
     private readonly catalog: Catalog,
     private readonly publisher: EventPublisher,
@@ -45,7 +46,7 @@ export class Orders {
    * Places an order with a snapshot of each product's name and price. The same
    * idempotency key in a session gives back the order it first made.
    */
-  async place(em: EntityManager, session: SessionKey, lines: OrderLine[], idempotencyKey: string): Promise<OrderView> {
+  async place(session: SessionKey, lines: OrderLine[], idempotencyKey: string): Promise<OrderView> {
     const key = validIdempotencyKey(idempotencyKey);
     validateLines(lines);
     // Sibling calls happen before anything is written: when they fail, nothing is.
@@ -54,7 +55,7 @@ export class Orders {
       products = await this.catalog.productsFor(session.locationId, lines.map((line) => line.productId));
     } catch (error) {
       // A retry is answered with its order even when the products changed or cannot be asked.
-      const earlier = await this.earlierOrClosed(em, session.id, key, lines);
+      const earlier = await this.earlierOrClosed(session.id, key, lines);
       if (earlier) return earlier;
       throw error;
     }
@@ -66,7 +67,7 @@ export class Orders {
       throw error;
     });
     if (!seqs) {
-      const earlier = await this.earlierOrClosed(em, session.id, key, lines);
+      const earlier = await this.earlierOrClosed(session.id, key, lines);
       if (earlier) return earlier;
       throw new NotFoundError('No session has this code');
     }
@@ -76,10 +77,11 @@ export class Orders {
   }
 
   /** The order an earlier request made under this key; SESSION_CLOSED if the session takes no orders. */
-  private async earlierOrClosed(em: EntityManager, sessionId: string, key: string, lines: OrderLine[]): Promise<OrderView | null> {
-    const earlier = await em.fork().findOne(Order, { session: sessionId, idempotencyKey: key }, { populate: ['items'] });
+  private async earlierOrClosed(sessionId: string, key: string, lines: OrderLine[]): Promise<OrderView | null> {
+    const em = this.orm.em.fork();
+    const earlier = await em.findOne(Order, { session: sessionId, idempotencyKey: key }, { populate: ['items'] });
     if (earlier) return orderViewOf(sameOrderOrConflict(earlier, lines));
-    const session = await em.fork().findOne(Session, sessionId, { fields: ['state'] });
+    const session = await em.findOne(Session, sessionId, { fields: ['state'] });
     if (session?.state === SessionState.CLOSED) throw sessionClosed();
     return null;
   }

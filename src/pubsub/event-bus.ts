@@ -49,6 +49,8 @@ export class EventBus {
       enableOfflineQueue: false,
       commandTimeout: PUBLISH_TIMEOUT_MS,
       maxRetriesPerRequest: 1,
+      // An order's session and location events leave in one write.
+      enableAutoPipelining: true,
     } satisfies RedisOptions);
     const subscriberName = `ordered-subscriber-${instance}`;
     const subscriber = new Redis(url, {

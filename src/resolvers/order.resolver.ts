@@ -17,10 +17,10 @@ export class OrderResolver {
     @Arg('items', () => [OrderItemInput]) items: OrderItemInput[],
     @Arg('idempotencyKey', { description: '1 to 100 characters, new for each order the customer means to place.' })
     idempotencyKey: string,
-    @Ctx() { em, services, client }: GraphQLContext,
+    @Ctx() { services, client }: GraphQLContext,
   ): Promise<Order> {
     const session = await services.sessions.keyByCode(code, client);
-    return services.orders.place(em, session, items, idempotencyKey);
+    return services.orders.place(session, items, idempotencyKey);
   }
 
   @Mutation(() => Order, { description: "Moves an order along (the location's representative only)." })
