@@ -54,11 +54,6 @@ export async function readLocationEvents(sql: Sql, locationId: number, afterSeq:
   return rows.map((row) => ({ locationId, seq: row.seq, type: row.type, at: new Date(row.at).toISOString(), sessionId: row.session_id, payload: row.payload }));
 }
 
-/** The seq of the location's last event (0 before its first). */
-export async function locationHead(sql: Sql, locationId: number): Promise<number> {
-  return (await locationHeads(sql, [String(locationId)])).get(String(locationId)) ?? 0;
-}
-
 /** The seq of each location's last event, by location id (as a string, like topic keys). */
 export async function locationHeads(sql: Sql, locationIds: string[]): Promise<Map<string, number>> {
   const rows = await sql.rows<{ location_id: number; last_seq: number }>(

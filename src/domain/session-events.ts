@@ -73,10 +73,18 @@ export async function sessionHeads(sql: Sql, sessionIds: string[]): Promise<Map<
   return new Map(rows.map((row) => [row.id, row.last_seq]));
 }
 
-/** Where a session's log stands: whether it still takes events, and the seq of its last one. */
-export async function sessionLogState(sql: Sql, sessionId: string): Promise<{ state: SessionState; lastSeq: number }> {
-  const [row] = await sql.rows<{ state: SessionState; last_seq: number }>('select state, last_seq from sessions where id = $1', [sessionId]);
-  return { state: row.state, lastSeq: row.last_seq };
+/** Where each session's log stands: whether it still takes events, and the seq of its last one. */
+export async function sessionLogStates(sql: Sql, sessionIds: readonly string[]): Promise<Map<string, SessionLogState>> {
+  const rows = await sql.rows<{ id: string; state: SessionState; last_seq: number }>(
+    'select id, state, last_seq from sessions where id = any($1::uuid[])',
+    [sessionIds],
+  );
+  return new Map(rows.map((row) => [row.id, { state: row.state, lastSeq: row.last_seq }]));
+}
+
+export interface SessionLogState {
+  state: SessionState;
+  lastSeq: number;
 }
 
 function toRecord(event: SessionEvent): SessionEventRecord {

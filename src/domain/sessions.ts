@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
@@ -37,6 +38,18 @@ export class Sessions {
   ) {}
 
   private readonly keys = new LRUCache<string, SessionKey>({ max: 100_000 });
+  /** Codes looked up together share one query. */
+  private readonly keysByCode = new DataLoader<string, SessionKey | undefined>(
+    async (codes) => {
+      const rows = await this.sql.rows<{ code: string; id: string; location_id: number }>(
+        'select code, id, location_id from sessions where code = any($1::text[])',
+        [codes],
+      );
+      const found = new Map(rows.map((row) => [row.code, { id: row.id, locationId: row.location_id }]));
+      return codes.map((code) => found.get(code));
+    },
+    { cache: false },
+  );
 
   /**
    * The session a code opens. A wrong, malformed or unknown code is answered exactly like
@@ -63,14 +76,11 @@ export class Sessions {
     const normalised = normalisedCode(code);
     const known = this.keys.get(normalised);
     if (known) return known;
-    const [row] = CODE.test(normalised)
-      ? await this.sql.rows<{ id: string; location_id: number }>('select id, location_id from sessions where code = $1', [normalised])
-      : [];
-    if (!row) {
+    const key = CODE.test(normalised) ? await this.keysByCode.load(normalised) : undefined;
+    if (!key) {
       this.throttle.recordMiss(client);
       throw new NotFoundError('No session has this code');
     }
-    const key = { id: row.id, locationId: row.location_id };
     this.keys.set(normalised, key);
     return key;
   }

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { SessionState } from '../entities';
 import type { Logger } from '../logger';
 import type { Sql } from '../orm/sql';
@@ -6,8 +7,8 @@ import { Topics } from '../pubsub/topics';
 import { BadInputError } from './errors';
 import { endedStream, eventStream } from './event-stream';
 import { LiveFeed } from './live-feed';
-import { locationHead, locationHeads, readLocationEvents, type LocationEventRecord } from './location-events';
-import { readEvents, sessionHeads, sessionLogState, type SessionEventRecord } from './session-events';
+import { locationHeads, readLocationEvents, type LocationEventRecord } from './location-events';
+import { readEvents, sessionHeads, sessionLogStates, type SessionEventRecord, type SessionLogState } from './session-events';
 
 export type StreamKind = 'session' | 'location';
 
@@ -20,6 +21,9 @@ export type StreamKind = 'session' | 'location';
  */
 export class EventStreams {
   readonly feed: LiveFeed<StreamKind>;
+  // Subscriptions arriving together (a restart, a busy hour) share one query.
+  private readonly sessionStates: DataLoader<string, SessionLogState | undefined>;
+  private readonly locationHeads: DataLoader<number, number>;
 
   constructor(
     private readonly sql: Sql,
@@ -37,13 +41,27 @@ export class EventStreams {
         location: (ids) => locationHeads(sql, ids),
       },
     });
+    this.sessionStates = new DataLoader(
+      async (ids) => {
+        const states = await sessionLogStates(sql, ids);
+        return ids.map((id) => states.get(id));
+      },
+      { cache: false },
+    );
+    this.locationHeads = new DataLoader(
+      async (ids) => {
+        const heads = await locationHeads(sql, ids.map(String));
+        return ids.map((id) => heads.get(String(id)) ?? 0);
+      },
+      { cache: false },
+    );
   }
 
   /** The session's events after `afterSeq`, ending after SessionClosed (at once if that was already seen). */
   async ofSession(sessionId: string, afterSeq: number): Promise<AsyncIterableIterator<SessionEventRecord>> {
     const watch = await this.feed.watch<SessionEventRecord>('session', sessionId);
     try {
-      const { state, lastSeq } = await sessionLogState(this.sql, sessionId);
+      const { state, lastSeq } = (await this.sessionStates.load(sessionId)) as SessionLogState;
       if (afterSeq > lastSeq) {
         throw new BadInputError(`afterSeq ${afterSeq} is past the session's last event (${lastSeq})`, { field: 'afterSeq' });
       }
@@ -62,7 +80,7 @@ export class EventStreams {
   async ofLocation(locationId: number, afterSeq: number): Promise<AsyncIterableIterator<LocationEventRecord>> {
     const watch = await this.feed.watch<LocationEventRecord>('location', String(locationId));
     try {
-      const head = await locationHead(this.sql, locationId);
+      const head = await this.locationHeads.load(locationId);
       if (afterSeq > head) {
         throw new BadInputError(`afterSeq ${afterSeq} is past the location's last event (${head})`, { field: 'afterSeq' });
       }
