@@ -45,8 +45,9 @@ export function createServices(options: {
   liveRepairIntervalMs?: number;
 }): Services {
   const { orm, bus, siblings, logger } = options;
-  const publisher = new EventPublisher(bus, logger);
   const sql = new Sql(orm);
+  const streams = new EventStreams(sql, bus, logger, options.liveRepairIntervalMs);
+  const publisher = new EventPublisher(bus, logger, (topic, event) => streams.feed.hearCommitted(topic, event));
   const catalog = new Catalog(siblings.products, options.productCacheTtlMs);
   return {
     orm,
@@ -59,7 +60,7 @@ export function createServices(options: {
     sessions: new Sessions(sql, siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
     catalog,
     orders: new Orders(orm, sql, catalog, publisher, () => options.metrics.ordersPlaced.inc()),
-    streams: new EventStreams(sql, bus, logger, options.liveRepairIntervalMs),
+    streams,
     joinUrlBase: options.joinUrlBase,
   };
 }

@@ -148,6 +148,28 @@ describe('a session stream across faults', () => {
     await cutOff.stop();
   });
 
+  it("hands an order to its own instance's subscribers at commit, without waiting for Redis", async () => {
+    const session = await openSession(a.url, token, 'Local delivery');
+    // An instance that cannot reach Redis at all: only its own commits can reach its subscriber at once.
+    const nowhere = await closedPort();
+    const isolated = await test.startAnotherInstance({ redisUrl: nowhere.url.replace('http:', 'redis:') });
+    const local = subscribe(isolated, session.code);
+    const before = isolated.services.streams.feed.stats();
+
+    const placed = await placeOrder(isolated.url, session.code);
+    expect(placed.errors).toBeUndefined();
+    await local.waitForSeq(1);
+
+    expect(local.events[0]).toMatchObject({ __typename: 'OrderPlaced', order: { id: placed.data.placeOrder.id } });
+    // Handed over at commit: neither Redis nor the once-a-second check of the log brought it.
+    expect(isolated.services.streams.feed.stats()).toMatchObject({
+      committedHere: before.committedHere + 1,
+      messages: before.messages,
+      repairs: before.repairs,
+    });
+    await isolated.stop();
+  });
+
   it('keeps committing orders while Redis is down, says so on /readyz, and delivers every event during and after the outage', async () => {
     const session = await openSession(a.url, token, 'Redis outage');
     const onA = subscribe(a, session.code);

@@ -16,9 +16,12 @@ export class EventPublisher {
   constructor(
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    /** Hands each event to this instance's own subscribers first. */
+    private readonly hearLocally: (topic: string, event: Outgoing['event']) => void = () => undefined,
   ) {}
 
   async publishCommitted(events: Outgoing[]): Promise<void> {
+    for (const { topic, event } of events) this.hearLocally(topic, event);
     await Promise.all(
       events.map(async ({ topic, event }) => {
         try {

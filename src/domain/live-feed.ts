@@ -35,6 +35,8 @@ export interface LiveFeedStats {
   topics: number;
   /** Messages received from the bus, over all topics. */
   messages: number;
+  /** Events committed by this instance and handed to its own subscriptions without the bus. */
+  committedHere: number;
   /** Events handed to subscriptions: each message counts once per subscription of its topic. */
   deliveries: number;
   /** Times a topic's log was found ahead of what its messages said. */
@@ -80,7 +82,7 @@ export class LiveFeed<Kind extends string> {
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private repairing: Promise<void> | undefined;
-  private readonly counts = { messages: 0, deliveries: 0, repairs: 0 };
+  private readonly counts = { messages: 0, committedHere: 0, deliveries: 0, repairs: 0 };
 
   constructor(private readonly options: LiveFeedOptions<Kind>) {
     this.intervalMs = options.repairIntervalMs ?? DEFAULT_REPAIR_INTERVAL_MS;
@@ -126,12 +128,29 @@ export class LiveFeed<Kind extends string> {
     }
   }
 
+  /**
+   * An event this instance has just committed: its local subscribers get it at once instead
+   * of after a round trip through Redis, whose copy then arrives as a repeat and is dropped.
+   */
+  hearCommitted(topicName: string, event: Sequenced): void {
+    const topic = this.topics.get(topicName);
+    if (!topic) return;
+    this.counts.committedHere += 1;
+    this.deliver(topic, event);
+  }
+
   private dispatch(topic: Topic, event: Sequenced): void {
     this.counts.messages += 1;
     if (!Number.isInteger(event?.seq)) {
       this.options.logger.warn('ignored a message without seq', { topic: topic.name });
       return;
     }
+    this.deliver(topic, event);
+  }
+
+  private deliver(topic: Topic, event: Sequenced): void {
+    // Every watch has had it (or was told to read the log past it) when the topic rose past it.
+    if (topic.highestSeen !== undefined && event.seq <= topic.highestSeen) return;
     this.rise(topic, event.seq);
     for (const watch of topic.watches) {
       watch.push({ event });
