@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { parseAuthorization } from '../domain/credential';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { GraphQLContext } from '../resolvers/context';
+import { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
@@ -70,18 +70,7 @@ export async function createHttpApp(options: {
     GRAPHQL_PATH,
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<GraphQLContext> => {
-        // Forked on first use: placing an order and reading logs go through plain SQL.
-        let em: GraphQLContext['em'] | undefined;
-        return {
-          get em() {
-            return (em ??= services.orm.em.fork());
-          },
-          services,
-          credential: parseAuthorization(req.headers.authorization),
-          client: clientAddress(req, options.trustProxy),
-        };
-      },
+      context: async ({ req }) => new GraphQLContext(services, parseAuthorization(req.headers.authorization), clientAddress(req, options.trustProxy)),
     }),
   );
   return { app, apollo };

@@ -14,7 +14,7 @@ import { WebSocketServer } from 'ws';
 import { parseAuthorization } from '../domain/credential';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { GraphQLContext } from '../resolvers/context';
+import { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { clientAddress } from './client-address';
 import { DocumentCache } from './document-cache';
@@ -84,19 +84,13 @@ export function createWebSocketServer(options: {
         if (isErrorList(checked)) return checked;
         return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues: payload.variables };
       },
-      context: (ctx): GraphQLContext => {
-        // A subscription keeps its context as long as it streams: fork an EntityManager only
-        // for the operations that use one, not for every idle subscriber.
-        let em: GraphQLContext['em'] | undefined;
-        return {
-          get em() {
-            return (em ??= services.orm.em.fork());
-          },
+      // A subscription keeps its context as long as it streams; its EntityManager is forked only if used.
+      context: (ctx) =>
+        new GraphQLContext(
           services,
-          credential: parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
-          client: clientAddress(ctx.extra.request, options.trustProxy),
-        };
-      },
+          parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
+          clientAddress(ctx.extra.request, options.trustProxy),
+        ),
       onOperation: (ctx, id, _payload, args, result) => {
         const operation = args.document.definitions.find((definition) => definition.kind === 'OperationDefinition');
         const type = operation && 'operation' in operation ? operation.operation : 'invalid';
