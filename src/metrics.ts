@@ -43,6 +43,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ordersWaitingToBeWritten = new Gauge({
+    name: 'ordered_orders_waiting_to_be_written',
+    help: "Orders queued behind their location's statement in flight",
+    registers: [this.registry],
+  });
+
+  readonly orderWriteBatchSize = new Histogram({
+    name: 'ordered_order_write_batch_size',
+    help: 'Orders written by one statement (one commit)',
+    buckets: [1, 2, 5, 10, 20, 50, 100],
+    registers: [this.registry],
+  });
+
   readonly subscriptionExecutions = new Counter({
     name: 'ordered_subscription_executions_total',
     help: 'Executions of a subscription document for an event: one per distinct operation, shared by its subscribers',

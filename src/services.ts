@@ -59,7 +59,7 @@ export function createServices(options: {
     access: new Access(siblings, options.authCacheTtlMs),
     sessions: new Sessions(sql, siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
     catalog,
-    orders: new Orders(orm, sql, catalog, publisher, () => options.metrics.ordersPlaced.inc()),
+    orders: new Orders(orm, sql, catalog, publisher, options.metrics),
     streams,
     joinUrlBase: options.joinUrlBase,
   };

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { storedOrderCount, storedSeqs } from './support/database';
+import { Client } from 'pg';
+import { queryRows, storedOrderCount, storedSeqs } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
@@ -103,5 +105,40 @@ describe('placing orders concurrently', () => {
       expect(events[50].__typename).toBe('SessionClosed');
     }
     await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  it("writes the orders that arrive while their location's statement is in flight together, in one commit", async () => {
+    const [held, ...others] = await Promise.all(range(1, 6).map(() => newSession()));
+    const metric = async (name: string) => {
+      const text = await (await fetch(test.url.replace('/graphql', '/metrics'))).text();
+      return Number(text.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1] ?? 0);
+    };
+    const batchesBefore = await metric('ordered_order_write_batch_size_count');
+    const ordersBefore = await metric('ordered_order_write_batch_size_sum');
+
+    // The first order's statement waits on its session's row, locked here; the café's next orders queue behind it.
+    const lock = new Client({ connectionString: test.databaseUrl });
+    await lock.connect();
+    await lock.query('begin');
+    await lock.query('select 1 from sessions where id = $1 for update', [held.id]);
+    const first = placeOrder(test.url, held.code);
+    const queued = others.map((session) => placeOrder(test.url, session.code));
+    await waitFor(async () => (await metric('ordered_orders_waiting_to_be_written')) === others.length, 'the orders queued');
+    await lock.query('commit');
+    await lock.end();
+    const answers = await Promise.all([first, ...queued]);
+
+    expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
+    expect((await metric('ordered_order_write_batch_size_count')) - batchesBefore).toBe(2);
+    expect((await metric('ordered_order_write_batch_size_sum')) - ordersBefore).toBe(6);
+    for (const session of [held, ...others]) expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
+    // The café's log numbers them on from where it was, without a gap, the held order first.
+    const logged = await queryRows<{ seq: number; session_id: string }>(
+      test.databaseUrl,
+      `select seq, session_id from location_events where type = 'OrderPlaced' and session_id = any($1) order by seq`,
+      [[held, ...others].map((session) => session.id)],
+    );
+    expect(logged.map((event) => event.seq)).toEqual(range(logged[0].seq, logged[0].seq + 5));
+    expect(logged[0].session_id).toBe(held.id);
   });
 });

@@ -6,6 +6,7 @@ import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { RedisServer } from './support/redis-server';
 import { ResumingSubscriber } from './support/resuming-subscriber';
+import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
@@ -257,13 +258,6 @@ describe('the cost of one event', () => {
   });
 });
 
-async function waitFor(holds: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await holds().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function channelSubscribers(redis: RedisServer, channel: string): Promise<number> {
   const reply = (await redis.query((client) => client.pubsub('NUMSUB', channel))) as [string, number];

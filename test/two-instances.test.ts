@@ -1,7 +1,10 @@
+import { Client } from 'pg';
 import type { App } from '../src/app';
+import { queryRows, storedSeqs } from './support/database';
 import { login, openSession, placeOrder } from './support/fixtures';
 import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS } from './support/operations';
+import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -59,5 +62,49 @@ describe('two instances behind one load balancer', () => {
       expect.objectContaining({ __typename: 'OrderPlaced', seq: 2, order: expect.objectContaining({ id: second.data.placeOrder.id }) }),
     ]);
     await client.dispose();
+  });
+
+  it("makes one order of a key sent through both instances at once, also when B's statement carries other orders", async () => {
+    const [target, decoy] = [await openSession(a.url, token, 'Same key'), await openSession(a.url, token, 'Decoy')];
+    const key = 'sent-twice';
+    const waitingOnLocks = async () =>
+      (
+        await queryRows<{ count: number }>(
+          test.databaseUrl,
+          `select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        )
+      )[0].count;
+    const hold = async (sessionId: string) => {
+      const lock = new Client({ connectionString: test.databaseUrl });
+      await lock.connect();
+      await lock.query('begin');
+      await lock.query('select 1 from sessions where id = $1 for update', [sessionId]);
+      return async () => {
+        await lock.query('commit');
+        await lock.end();
+      };
+    };
+    const releaseDecoy = await hold(decoy.id);
+    const releaseTarget = await hold(target.id);
+
+    // B's statement for the decoy waits; B's next two orders queue behind it and go in one statement.
+    const decoyOrder = placeOrder(b.url, decoy.code);
+    await waitFor(async () => (await waitingOnLocks()) === 1, "B's decoy statement waiting");
+    const viaB = placeOrder(b.url, target.code, undefined, key);
+    const secondViaB = placeOrder(b.url, target.code);
+    // A's statement for the key waits on the target's row first, then B's two-order statement behind it.
+    const viaA = placeOrder(a.url, target.code, undefined, key);
+    await waitFor(async () => (await waitingOnLocks()) === 2, "A's statement waiting");
+    await releaseDecoy();
+    const decoyAnswer = await decoyOrder;
+    await waitFor(async () => (await waitingOnLocks()) === 2, "B's two-order statement waiting behind A's");
+    await releaseTarget();
+
+    const answers = await Promise.all([viaA, viaB, secondViaB, decoyAnswer]);
+    expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
+    expect(answers[1].data.placeOrder.id).toBe(answers[0].data.placeOrder.id);
+    expect(answers[2].data.placeOrder.id).not.toBe(answers[0].data.placeOrder.id);
+    expect(await storedSeqs(test.databaseUrl, target.id)).toEqual([1, 2]);
+    expect(await storedSeqs(test.databaseUrl, decoy.id)).toEqual([1]);
   });
 });

@@ -2,57 +2,93 @@ import type { Sql } from '../orm/sql';
 import type { OrderView } from './views';
 
 /**
- * Everything placing an order writes, as one statement (one round trip, one commit): the
- * session's next seq (the row lock that orders its events), the order and its items, the
- * location's next seq (its counter row locked after the session's, as everywhere), and the
- * OrderPlaced event in both logs. It writes nothing when the session is not open or already
- * has an order under this key; a key committed concurrently fails it on the unique index.
+ * Everything placing orders writes, as one statement (one round trip, one commit) for any
+ * number of orders: each session's next seqs (its row lock orders its events; rows are locked
+ * in id order, so concurrent statements cannot deadlock), the orders and their items, the
+ * locations' next seqs (counter rows locked after the sessions', as everywhere), and the
+ * OrderPlaced events in both logs, numbered in the orders' given order. An order is skipped
+ * when its session is not open or already has an order under its key; a key committed
+ * concurrently fails the whole statement on the unique index.
  */
-const PLACE_ORDER = `
-with session as (
-  update sessions set last_seq = last_seq + 1
-  where id = $1 and state = 'OPEN'
-    and not exists (select 1 from orders where session_id = $1 and idempotency_key = $2)
-  returning id, location_id, last_seq
+const PLACE_ORDERS = `
+with input as (
+  select * from jsonb_to_recordset($1::jsonb)
+    as o(ord int, id uuid, session_id uuid, key text, placed_at timestamptz, items jsonb, payload jsonb)
+), fresh as (
+  select input.* from input
+  where not exists (select 1 from orders x where x.session_id = input.session_id and x.idempotency_key = input.key)
+), per_session as (
+  select session_id, count(*)::int as n from fresh group by session_id
+), locked as (
+  select s.id from sessions s
+  where s.id in (select session_id from per_session) and s.state = 'OPEN'
+  order by s.id for update
+), bumped as (
+  update sessions s set last_seq = s.last_seq + per_session.n
+  from per_session, locked
+  where s.id = per_session.session_id and locked.id = s.id
+  returning s.id, s.location_id, s.last_seq, per_session.n
+), accepted as (
+  select fresh.*, bumped.location_id,
+    bumped.last_seq - bumped.n + row_number() over (partition by fresh.session_id order by fresh.ord) as session_seq
+  from fresh join bumped on bumped.id = fresh.session_id
+), per_location as (
+  select location_id, count(*)::int as n from accepted group by location_id
+), stream as (
+  insert into location_streams (location_id, last_seq)
+  select location_id, n from per_location order by location_id
+  on conflict (location_id) do update set last_seq = location_streams.last_seq + excluded.last_seq
+  returning location_id, last_seq
+), numbered as (
+  select accepted.*,
+    stream.last_seq - per_location.n + row_number() over (partition by accepted.location_id order by accepted.ord) as location_seq
+  from accepted join per_location using (location_id) join stream using (location_id)
 ), placed as (
   insert into orders (id, session_id, status, placed_at, idempotency_key)
-  select $3, id, 'PLACED', $4, $2 from session
-  returning id
+  select id, session_id, 'PLACED', placed_at, key from numbered
 ), items as (
   insert into order_items (id, order_id, position, product_id, product_name, unit_price, quantity, note)
-  select gen_random_uuid(), placed.id, item.position, item.product_id, item.product_name, item.unit_price, item.quantity, item.note
-  from placed, jsonb_to_recordset($5::jsonb)
+  select gen_random_uuid(), numbered.id, item.position, item.product_id, item.product_name, item.unit_price, item.quantity, item.note
+  from numbered, jsonb_to_recordset(numbered.items)
     as item(position smallint, product_id int, product_name text, unit_price numeric, quantity smallint, note text)
-), stream as (
-  insert into location_streams (location_id, last_seq) select location_id, 1 from session
-  on conflict (location_id) do update set last_seq = location_streams.last_seq + 1
-  returning location_id, last_seq
 ), session_event as (
   insert into session_events (session_id, seq, type, payload, at)
-  select id, last_seq, 'OrderPlaced', $6::jsonb, $4 from session
+  select session_id, session_seq, 'OrderPlaced', payload, placed_at from numbered
 ), location_event as (
   insert into location_events (location_id, seq, type, session_id, payload, at)
-  select location_id, last_seq, 'OrderPlaced', $1, $6::jsonb, $4 from stream
+  select location_id, location_seq, 'OrderPlaced', session_id, payload, placed_at from numbered
 )
-select session.last_seq as session_seq, stream.last_seq as location_seq from session, stream`;
+select ord, session_seq::int, location_seq::int from numbered`;
 
 export interface PlacedSeqs {
   sessionSeq: number;
   locationSeq: number;
 }
 
-/** Writes the order; null when nothing was written (session not open, or the key already used). */
-export async function insertPlacedOrder(sql: Sql, order: OrderView, idempotencyKey: string): Promise<PlacedSeqs | null> {
-  const items = order.items.map((item, position) => ({
-    position,
-    product_id: item.productId,
-    product_name: item.name,
-    unit_price: item.unitPrice,
-    quantity: item.quantity,
-    note: item.note,
+export interface OrderToWrite {
+  order: OrderView;
+  idempotencyKey: string;
+}
+
+/** Writes the orders; for each, its seqs, or null when it was skipped (session not open, or its key already used). */
+export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Promise<(PlacedSeqs | null)[]> {
+  const input = orders.map(({ order, idempotencyKey }, ord) => ({
+    ord,
+    id: order.id,
+    session_id: order.sessionId,
+    key: idempotencyKey,
+    placed_at: order.placedAt,
+    items: order.items.map((item, position) => ({
+      position,
+      product_id: item.productId,
+      product_name: item.name,
+      unit_price: item.unitPrice,
+      quantity: item.quantity,
+      note: item.note,
+    })),
+    payload: { order },
   }));
-  const parameters = [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(items), JSON.stringify({ order })];
-  const rows = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, parameters);
-  const [row] = rows;
-  return row ? { sessionSeq: row.session_seq, locationSeq: row.location_seq } : null;
+  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [JSON.stringify(input)]);
+  const written = new Map(rows.map((row) => [row.ord, { sessionSeq: row.session_seq, locationSeq: row.location_seq }]));
+  return orders.map((_order, ord) => written.get(ord) ?? null);
 }

@@ -1,12 +1,13 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Product } from '../datasources';
+import type { Metrics } from '../metrics';
 import type { Sql } from '../orm/sql';
 import { Order, OrderStatus, Session, SessionState } from '../entities';
 import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
-import { insertPlacedOrder } from './order-statement';
+import { OrderWriter } from './order-writer';
 import { orderPlacedEvents, recordSessionEvent } from './session-events';
 import { lockSession, type SessionKey } from './sessions';
 import { newOrderView, orderView as orderViewOf, type OrderView } from './views';
@@ -33,14 +34,20 @@ const NEXT_STATUSES: Record<OrderStatus, OrderStatus[]> = {
 
 /** Placing orders and moving them along. */
 export class Orders {
+  private readonly writer: OrderWriter;
+
   constructor(
     private readonly orm: MikroORM,
-    private readonly sql: Sql,
+    sql: Sql,
     private readonly catalog: Catalog,
     private readonly publisher: EventPublisher,
-    /** Told of each order committed (not of an idempotent repeat): for metrics. */
-    private readonly onPlaced: () => void = () => undefined,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    this.writer = new OrderWriter(sql, {
+      waiting: (change) => metrics.ordersWaitingToBeWritten.inc(change),
+      written: (batchSize) => metrics.orderWriteBatchSize.observe(batchSize),
+    });
+  }
 
   /**
    * Places an order with a snapshot of each product's name and price. The same
@@ -61,7 +68,7 @@ export class Orders {
     }
 
     const order = newOrderView(session.id, lines, products);
-    const seqs = await insertPlacedOrder(this.sql, order, key).catch((error: unknown) => {
+    const seqs = await this.writer.write(session.locationId, { order, idempotencyKey: key }).catch((error: unknown) => {
       // The same key committed at the same moment: answered below like any earlier order.
       if (error instanceof UniqueConstraintViolationException) return null;
       throw error;
@@ -71,7 +78,7 @@ export class Orders {
       if (earlier) return earlier;
       throw new NotFoundError('No session has this code');
     }
-    this.onPlaced();
+    this.metrics.ordersPlaced.inc();
     await this.publisher.publishCommitted(orderPlacedEvents(session, order, seqs));
     return order;
   }

@@ -1,0 +1,92 @@
+import { insertPlacedOrders, type OrderToWrite, type PlacedSeqs } from './order-statement';
+import type { Sql } from '../orm/sql';
+
+/** Orders written by one statement at most: the statement's JSON stays small. */
+const MAX_BATCH = 100;
+
+interface Pending extends OrderToWrite {
+  written: (seqs: PlacedSeqs | null) => void;
+  failed: (error: unknown) => void;
+}
+
+interface LocationQueue {
+  waiting: Pending[];
+  writing: boolean;
+}
+
+/**
+ * Writes placed orders with one statement in flight per location: orders arriving while one
+ * is written go together in the next (group commit). All orders of a location take its
+ * counter row, so writing them one by one would only make them queue inside PostgreSQL,
+ * each a transaction of its own; together they share one round trip and one commit.
+ */
+export class OrderWriter {
+  private readonly queues = new Map<number, LocationQueue>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly observe: { waiting(change: number): void; written(batchSize: number): void },
+  ) {}
+
+  /** The order's seqs once it is committed; null when it was not written (session not open, key used). */
+  write(locationId: number, order: OrderToWrite): Promise<PlacedSeqs | null> {
+    let queue = this.queues.get(locationId);
+    if (!queue) this.queues.set(locationId, (queue = { waiting: [], writing: false }));
+    const written = new Promise<PlacedSeqs | null>((resolve, reject) => {
+      (queue as LocationQueue).waiting.push({ ...order, written: resolve, failed: reject });
+    });
+    this.observe.waiting(1);
+    if (!queue.writing) void this.drain(locationId, queue);
+    return written;
+  }
+
+  private async drain(locationId: number, queue: LocationQueue): Promise<void> {
+    queue.writing = true;
+    while (queue.waiting.length > 0) {
+      const batch = takeBatch(queue.waiting);
+      this.observe.waiting(-batch.length);
+      try {
+        const results = await insertPlacedOrders(this.sql, batch);
+        this.observe.written(batch.length);
+        batch.forEach((pending, index) => pending.written(results[index]));
+      } catch (error) {
+        // One order's key committed elsewhere meanwhile fails the statement: write each alone.
+        if (batch.length === 1) batch[0].failed(error);
+        else await Promise.all(batch.map((pending) => this.writeAlone(pending)));
+      }
+    }
+    queue.writing = false;
+    this.queues.delete(locationId);
+  }
+
+  private async writeAlone(pending: Pending): Promise<void> {
+    try {
+      const [seqs] = await insertPlacedOrders(this.sql, [pending]);
+      this.observe.written(1);
+      pending.written(seqs);
+    } catch (error) {
+      pending.failed(error);
+    }
+  }
+}
+
+/**
+ * Takes up to MAX_BATCH orders off the queue, in arrival order. A second order under a key
+ * already in the batch waits for the next one, where it finds the first committed.
+ */
+function takeBatch(waiting: Pending[]): Pending[] {
+  const batch: Pending[] = [];
+  const keys = new Set<string>();
+  for (let index = 0; index < waiting.length && batch.length < MAX_BATCH; ) {
+    const pending = waiting[index];
+    const key = `${pending.order.sessionId} ${pending.idempotencyKey}`;
+    if (keys.has(key)) {
+      index += 1;
+      continue;
+    }
+    keys.add(key);
+    batch.push(pending);
+    waiting.splice(index, 1);
+  }
+  return batch;
+}
