@@ -14,19 +14,23 @@ const PLACE_ORDERS = `
 with input as (
   select * from jsonb_to_recordset($1::jsonb)
     as o(ord int, id uuid, session_id uuid, key text, placed_at timestamptz, items jsonb, payload jsonb)
+), taken as (
+  -- The sessions and keys also come as arrays: with those the planner looks them up by index
+  -- (it cannot tell how few rows the JSON holds, and would scan whole tables instead).
+  select session_id, idempotency_key from orders where session_id = any($2::uuid[]) and idempotency_key = any($3::text[])
 ), fresh as (
   select input.* from input
-  where not exists (select 1 from orders x where x.session_id = input.session_id and x.idempotency_key = input.key)
+  where not exists (select 1 from taken where taken.session_id = input.session_id and taken.idempotency_key = input.key)
 ), per_session as (
   select session_id, count(*)::int as n from fresh group by session_id
 ), locked as (
-  select s.id from sessions s
-  where s.id in (select session_id from per_session) and s.state = 'OPEN'
-  order by s.id for update
+  select id from sessions
+  where id = any($2::uuid[]) and id in (select session_id from per_session) and state = 'OPEN'
+  order by id for update
 ), bumped as (
   update sessions s set last_seq = s.last_seq + per_session.n
   from per_session, locked
-  where s.id = per_session.session_id and locked.id = s.id
+  where s.id = any($2::uuid[]) and s.id = per_session.session_id and locked.id = s.id
   returning s.id, s.location_id, s.last_seq, per_session.n
 ), accepted as (
   select fresh.*, bumped.location_id,
@@ -60,6 +64,35 @@ with input as (
 )
 select ord, session_seq::int, location_seq::int from numbered`;
 
+/** The same for one order: a smaller statement, cheaper to run when orders do not queue. */
+const PLACE_ORDER = `
+with session as (
+  update sessions set last_seq = last_seq + 1
+  where id = $1 and state = 'OPEN'
+    and not exists (select 1 from orders where session_id = $1 and idempotency_key = $2)
+  returning id, location_id, last_seq
+), placed as (
+  insert into orders (id, session_id, status, placed_at, idempotency_key)
+  select $3, id, 'PLACED', $4, $2 from session
+  returning id
+), items as (
+  insert into order_items (id, order_id, position, product_id, product_name, unit_price, quantity, note)
+  select gen_random_uuid(), placed.id, item.position, item.product_id, item.product_name, item.unit_price, item.quantity, item.note
+  from placed, jsonb_to_recordset($5::jsonb)
+    as item(position smallint, product_id int, product_name text, unit_price numeric, quantity smallint, note text)
+), stream as (
+  insert into location_streams (location_id, last_seq) select location_id, 1 from session
+  on conflict (location_id) do update set last_seq = location_streams.last_seq + 1
+  returning location_id, last_seq
+), session_event as (
+  insert into session_events (session_id, seq, type, payload, at)
+  select id, last_seq, 'OrderPlaced', $6::jsonb, $4 from session
+), location_event as (
+  insert into location_events (location_id, seq, type, session_id, payload, at)
+  select location_id, last_seq, 'OrderPlaced', $1, $6::jsonb, $4 from stream
+)
+select session.last_seq as session_seq, stream.last_seq as location_seq from session, stream`;
+
 export interface PlacedSeqs {
   sessionSeq: number;
   locationSeq: number;
@@ -72,6 +105,7 @@ export interface OrderToWrite {
 
 /** Writes the orders; for each, its seqs, or null when it was skipped (session not open, or its key already used). */
 export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Promise<(PlacedSeqs | null)[]> {
+  if (orders.length === 1) return [await insertPlacedOrder(sql, orders[0])];
   const input = orders.map(({ order, idempotencyKey }, ord) => ({
     ord,
     id: order.id,
@@ -88,7 +122,23 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
     })),
     payload: { order },
   }));
-  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [JSON.stringify(input)]);
+  const sessionIds = [...new Set(orders.map(({ order }) => order.sessionId))];
+  const keys = [...new Set(orders.map(({ idempotencyKey }) => idempotencyKey))];
+  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [JSON.stringify(input), sessionIds, keys]);
   const written = new Map(rows.map((row) => [row.ord, { sessionSeq: row.session_seq, locationSeq: row.location_seq }]));
   return orders.map((_order, ord) => written.get(ord) ?? null);
+}
+
+async function insertPlacedOrder(sql: Sql, { order, idempotencyKey }: OrderToWrite): Promise<PlacedSeqs | null> {
+  const items = order.items.map((item, position) => ({
+    position,
+    product_id: item.productId,
+    product_name: item.name,
+    unit_price: item.unitPrice,
+    quantity: item.quantity,
+    note: item.note,
+  }));
+  const parameters = [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(items), JSON.stringify({ order })];
+  const [row] = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, parameters);
+  return row ? { sessionSeq: row.session_seq, locationSeq: row.location_seq } : null;
 }
