@@ -112,14 +112,7 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
     session_id: order.sessionId,
     key: idempotencyKey,
     placed_at: order.placedAt,
-    items: order.items.map((item, position) => ({
-      position,
-      product_id: item.productId,
-      product_name: item.name,
-      unit_price: item.unitPrice,
-      quantity: item.quantity,
-      note: item.note,
-    })),
+    items: itemRows(order),
     payload: { order },
   }));
   const sessionIds = [...new Set(orders.map(({ order }) => order.sessionId))];
@@ -130,7 +123,14 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
 }
 
 async function insertPlacedOrder(sql: Sql, { order, idempotencyKey }: OrderToWrite): Promise<PlacedSeqs | null> {
-  const items = order.items.map((item, position) => ({
+  const parameters = [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(itemRows(order)), JSON.stringify({ order })];
+  const [row] = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, parameters);
+  return row ? { sessionSeq: row.session_seq, locationSeq: row.location_seq } : null;
+}
+
+/** The order's items as the statements' jsonb_to_recordset reads them. */
+function itemRows(order: OrderView) {
+  return order.items.map((item, position) => ({
     position,
     product_id: item.productId,
     product_name: item.name,
@@ -138,7 +138,4 @@ async function insertPlacedOrder(sql: Sql, { order, idempotencyKey }: OrderToWri
     quantity: item.quantity,
     note: item.note,
   }));
-  const parameters = [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(items), JSON.stringify({ order })];
-  const [row] = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, parameters);
-  return row ? { sessionSeq: row.session_seq, locationSeq: row.location_seq } : null;
 }
