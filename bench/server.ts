@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { sleep } from './lib/clock';
@@ -60,6 +61,30 @@ function readFrom(path: string, offset: number): string {
     closeSync(fd);
   }
   return buffer.toString('utf8');
+}
+
+/** A port nothing listens on right now, for a service to take. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until it answers 200, or the process exits, or the time is up. */
+async function waitUntilHealthy(child: ChildProcess, url: string, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const healthy = await fetch(url).then((response) => response.ok, () => false);
+    if (healthy) return;
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before it was ready; see ${logFile}`);
+    if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms; see ${logFile}`);
+    await sleep(25);
+  }
 }
 
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
@@ -122,17 +147,17 @@ export class ServiceProcess {
     return this.child.pid as number;
   }
 
-  /** Starts it and resolves once it logged 'ordered is listening'; returns how long that took (ms). */
+  /** Starts it and resolves once it answers /healthz (whatever it logs); returns how long that took (ms). */
   async start(port = this.options.port ?? 0): Promise<number> {
     const { options } = this;
-    const offset = fileSize(options.logFile);
     const startedAt = performance.now();
+    const chosenPort = port || (await freePort());
     const child = spawnNode(
       join(PROJECT, 'dist', 'src', 'main.js'),
       options.nodeArgs ?? [],
       {
         NODE_ENV: 'production',
-        PORT: String(port),
+        PORT: String(chosenPort),
         HOST: '127.0.0.1',
         DATABASE_URL: options.databaseUrl,
         REDIS_URL: options.redisUrl,
@@ -152,24 +177,10 @@ export class ServiceProcess {
         this.crashes.push({ code, signal, logFile: options.logFile });
       }
     });
-    const listening = await waitForLine(
-      child,
-      options.logFile,
-      offset,
-      (line) => {
-        if (!line.startsWith('{')) return undefined;
-        try {
-          const entry = JSON.parse(line) as { message?: string; api?: string; webSocket?: string };
-          return entry.message === 'ordered is listening' ? entry : undefined;
-        } catch {
-          return undefined;
-        }
-      },
-      60_000,
-    );
-    this.url = listening.api as string;
-    this.wsUrl = listening.webSocket as string;
-    this.port = Number(new URL(this.url).port);
+    await waitUntilHealthy(child, `http://127.0.0.1:${chosenPort}/healthz`, options.logFile, 60_000);
+    this.url = `http://127.0.0.1:${chosenPort}/graphql`;
+    this.wsUrl = `ws://127.0.0.1:${chosenPort}/graphql`;
+    this.port = chosenPort;
     return performance.now() - startedAt;
   }
 
