@@ -22,6 +22,9 @@ import { isUnexpectedError } from './format-error';
 import { GRAPHQL_PATH } from './http';
 import { subscribeSharingExecution } from './shared-execution';
 
+/** How long clients get to answer the closing handshake when the server stops. */
+const CLOSE_GRACE_MS = 1_000;
+
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /** Per socket: an id for the logs and the operations that are streaming. */
@@ -114,8 +117,18 @@ export function createWebSocketServer(options: {
   );
   return {
     wss,
+    /**
+     * Says "going away" (1001) to every client and waits for their answers, but at most
+     * CLOSE_GRACE_MS: a client that does not answer in time is cut off, so a restart does not
+     * wait on the slowest of thousands of clients (ws would wait 30 s for each).
+     */
     async dispose() {
-      await server.dispose();
+      const cutOff = setTimeout(() => wss.clients.forEach((socket) => socket.terminate()), CLOSE_GRACE_MS);
+      try {
+        await server.dispose();
+      } finally {
+        clearTimeout(cutOff);
+      }
     },
   };
 }

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import type { App } from '../src/app';
+import { login, openSession } from './support/fixtures';
+import { Subscriber, webSocketClient } from './support/graphql-client';
+import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** A WebSocket client that completes the upgrade and then answers nothing, not even the server's FIN. */
+async function unresponsiveWebSocket(wsUrl: string): Promise<Socket> {
+  const { hostname, port, pathname } = new URL(wsUrl);
+  const socket = connect({ port: Number(port), host: hostname, allowHalfOpen: true });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.write(
+    `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+      'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+  );
+  await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  socket.on('data', () => undefined); // reads what comes, answers nothing
+  return socket;
+}
+
+describe('stopping an instance', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp();
+  });
+  afterAll(() => test.stop());
+
+  it('tells its WebSocket clients it is going away and cuts off one that never answers, instead of waiting for it', async () => {
+    const instance: App = await test.startAnotherInstance();
+    const token = await login(test.url);
+    const { code } = await openSession(test.url, token, 'Going away');
+    const client = webSocketClient(instance.wsUrl);
+    let closeCode: number | undefined;
+    client.on('closed', (event) => (closeCode = (event as { code: number }).code));
+    const subscriber = new Subscriber(client, SESSION_EVENTS_SUBSCRIPTION, { code });
+    await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    const silent = await unresponsiveWebSocket(instance.wsUrl);
+
+    // Without the cut-off, ws waits 30 s for the silent client's answer: longer than this test may take.
+    await instance.stop();
+
+    expect(closeCode).toBe(1001);
+    silent.destroy();
+    subscriber.unsubscribe();
+    await client.dispose();
+  }, 10_000);
+});
