@@ -1,5 +1,5 @@
-import { insertPlacedOrders, type OrderToWrite, type PlacedSeqs } from './order-statement';
 import type { Sql } from '../orm/sql';
+import { insertPlacedOrders, type OrderToWrite, type PlacedSeqs } from './order-statement';
 
 /** Orders written by one statement at most: the statement's JSON stays small. */
 const MAX_BATCH = 100;

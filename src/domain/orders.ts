@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Product } from '../datasources';
+import { Order, OrderStatus, Session, SessionState } from '../entities';
 import type { Metrics } from '../metrics';
 import type { Sql } from '../orm/sql';
-import { Order, OrderStatus, Session, SessionState } from '../entities';
 import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
