@@ -69,8 +69,8 @@ export async function readEvents(sql: Sql, sessionId: string, afterSeq: number, 
 
 /** The seq of each session's last event, by session id. */
 export async function sessionHeads(sql: Sql, sessionIds: string[]): Promise<Map<string, number>> {
-  const rows = await sql.rows<{ id: string; last_seq: number }>('select id, last_seq from sessions where id = any($1::uuid[])', [sessionIds]);
-  return new Map(rows.map((row) => [row.id, row.last_seq]));
+  const states = await sessionLogStates(sql, sessionIds);
+  return new Map([...states].map(([id, { lastSeq }]) => [id, lastSeq]));
 }
 
 /** Where each session's log stands: whether it still takes events, and the seq of its last one. */

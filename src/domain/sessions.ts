@@ -56,20 +56,13 @@ export class Sessions {
    * a missing session, and counts against the client's wrong-code allowance.
    */
   async byCode(em: EntityManager, code: string, client: string): Promise<Session> {
-    this.throttle.assertAllowed(client);
-    const normalised = normalisedCode(code);
-    const session = CODE.test(normalised) ? await em.findOne(Session, { code: normalised }) : null;
-    if (!session) {
-      this.throttle.recordMiss(client);
-      throw new NotFoundError('No session has this code');
-    }
-    return session;
+    const { id } = await this.keyByCode(code, client);
+    return em.findOneOrFail(Session, id);
   }
 
   /**
    * The session a code opens, as its unchanging key: looked up once per code and instance
    * (a code names one session forever). Whether it is still open is checked where it matters.
-   * Unknown codes are answered and counted like byCode's.
    */
   async keyByCode(code: string, client: string): Promise<SessionKey> {
     this.throttle.assertAllowed(client);
