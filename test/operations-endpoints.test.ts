@@ -1,14 +1,10 @@
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { TcpProxy } from './support/tcp-proxy';
+import { metricValue } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
-
-function metricValue(text: string, name: string): number {
-  const line = text.split('\n').find((entry) => entry.startsWith(`${name} `) || entry.startsWith(`${name}{`));
-  return line ? Number(line.split(' ').pop()) : NaN;
-}
 
 describe('with the playground disabled', () => {
   let test: TestApp;

@@ -5,6 +5,7 @@ import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { waitFor } from './support/wait';
+import { scrapeMetric } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
@@ -109,10 +110,7 @@ describe('placing orders concurrently', () => {
 
   it("writes the orders that arrive while their location's statement is in flight together, in one commit", async () => {
     const [held, ...others] = await Promise.all(range(1, 6).map(() => newSession()));
-    const metric = async (name: string) => {
-      const text = await (await fetch(test.url.replace('/graphql', '/metrics'))).text();
-      return Number(text.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1] ?? 0);
-    };
+    const metric = (name: string) => scrapeMetric(test.url, name);
     const batchesBefore = await metric('ordered_order_write_batch_size_count');
     const ordersBefore = await metric('ordered_order_write_batch_size_sum');
 

@@ -2,6 +2,7 @@ import type { Client } from 'graphql-ws';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { Subscriber, webSocketClient } from './support/graphql-client';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { scrapeMetric } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const SEQ_ONLY = /* GraphQL */ `
@@ -9,12 +10,6 @@ const SEQ_ONLY = /* GraphQL */ `
     sessionEvents(code: $code) { seq }
   }
 `;
-
-async function metric(test: TestApp, name: string): Promise<number> {
-  const text = await (await fetch(test.url.replace('/graphql', '/metrics'))).text();
-  const line = text.split('\n').find((entry) => entry.startsWith(`${name} `));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
 
 /**
  * A live event goes to many subscribers; its subscription document is executed once per
@@ -48,14 +43,14 @@ describe('live events to many subscribers', () => {
     // The first order makes sure every subscription is live (it may reach some from the log).
     await placeOrder(test.url, code);
     await Promise.all(everyone.map((subscriber) => subscriber.waitFor(1)));
-    const executionsBefore = await metric(test, 'ordered_subscription_executions_total');
-    const deliveriesBefore = await metric(test, 'ordered_event_delivery_seconds_count');
+    const executionsBefore = await scrapeMetric(test.url, 'ordered_subscription_executions_total');
+    const deliveriesBefore = await scrapeMetric(test.url, 'ordered_event_delivery_seconds_count');
 
     const second = await placeOrder(test.url, code, [{ productId: DEMO.croissant.id, quantity: 2 }]);
     await Promise.all(everyone.map((subscriber) => subscriber.waitFor(2)));
 
-    expect((await metric(test, 'ordered_event_delivery_seconds_count')) - deliveriesBefore).toBe(10);
-    expect((await metric(test, 'ordered_subscription_executions_total')) - executionsBefore).toBe(3);
+    expect((await scrapeMetric(test.url, 'ordered_event_delivery_seconds_count')) - deliveriesBefore).toBe(10);
+    expect((await scrapeMetric(test.url, 'ordered_subscription_executions_total')) - executionsBefore).toBe(3);
     for (const subscriber of [...full, ...fullFromZero]) {
       expect(subscriber.items[1].sessionEvents).toMatchObject({
         __typename: 'OrderPlaced',
