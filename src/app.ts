@@ -68,7 +68,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     introspection: config.playground,
   });
-  const { app, apollo } = await createHttpApp({
+  const { handler, apollo } = await createHttpApp({
     httpServer,
     schema,
     services,
@@ -80,7 +80,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     formatError,
     drainWebSockets: webSockets.dispose,
   });
-  httpServer.on('request', app);
+  httpServer.on('request', handler);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     // A deep accept queue: after a restart thousands of clients reconnect at once, and

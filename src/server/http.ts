@@ -4,7 +4,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parseAuthorization } from '../domain/credential';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -13,12 +13,16 @@ import type { Services } from '../services';
 import { observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
 import { isUnexpectedError } from './format-error';
+import { graphqlPostHandler, MAX_BODY_BYTES } from './graphql-post';
 import { playgroundRouter } from './playground';
-import { requestLog } from './request-log';
+import { pathOf, requestLog } from './request-log';
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** Apollo over Express on the shared HTTP server, with a fresh EntityManager per request. */
+/**
+ * The HTTP side of the shared server: GraphQL POSTs straight into Apollo, everything else
+ * (GET queries, health, metrics, the playground) through Express. Every request is logged.
+ */
 export async function createHttpApp(options: {
   httpServer: Server;
   schema: GraphQLSchema;
@@ -52,9 +56,12 @@ export async function createHttpApp(options: {
   });
   await apollo.start();
 
+  const contextFor = async (req: IncomingMessage) =>
+    new GraphQLContext(services, parseAuthorization(req.headers.authorization), clientAddress(req, options.trustProxy));
+  const graphqlPost = graphqlPostHandler(apollo, contextFor);
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLog(options.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -66,14 +73,15 @@ export async function createHttpApp(options: {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (options.playground) app.use(playgroundRouter(GRAPHQL_PATH));
-  app.use(
-    GRAPHQL_PATH,
-    express.json({ limit: '256kb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => new GraphQLContext(services, parseAuthorization(req.headers.authorization), clientAddress(req, options.trustProxy)),
-    }),
-  );
-  return { app, apollo };
+  app.use(GRAPHQL_PATH, express.json({ limit: MAX_BODY_BYTES }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+
+  const logRequest = requestLog(options.logger);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    logRequest(req, res);
+    if (req.method === 'POST' && pathOf(req.url) === GRAPHQL_PATH) graphqlPost(req, res);
+    else app(req, res);
+  };
+  return { handler, apollo };
 }
 
 async function databaseReachable(services: Services): Promise<boolean> {

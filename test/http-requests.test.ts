@@ -1,0 +1,95 @@
+import { request } from 'node:http';
+import { DEMO, login, openSession } from './support/fixtures';
+import { graphql } from './support/graphql-client';
+import { PLACE_ORDER, SESSION } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** A POST with exactly these headers and body chunks (no Content-Length: sent chunked). */
+function post(url: string, headers: Record<string, string>, chunks: (string | Buffer)[]) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: any }>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      const received: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => received.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(received).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+      });
+      res.on('error', reject);
+    });
+    // The service may answer and close before it has read all of a body it refuses.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('GraphQL over HTTP: what a request may carry', () => {
+  let test: TestApp;
+  let code: string;
+  const placeOrderBody = () =>
+    JSON.stringify({ query: PLACE_ORDER, variables: { code, items: [{ productId: DEMO.espresso.id, quantity: 1 }], idempotencyKey: 'http-test' } });
+  const ordersOfSession = async () => (await graphql(test.url, SESSION, { code })).data.session.orders;
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    code = (await openSession(test.url, await login(test.url), 'Table 1')).code;
+  });
+  afterAll(() => test.stop());
+
+  it('answers a body that is not JSON with 400 BAD_REQUEST and places nothing', async () => {
+    const answer = await post(test.url, JSON_TYPE, [placeOrderBody().slice(0, -5)]);
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(await ordersOfSession()).toEqual([]);
+  });
+
+  it('answers a body over 256 KiB with 413 PAYLOAD_TOO_LARGE, declared or sent in chunks, and places nothing', async () => {
+    const padding = ' '.repeat(100 * 1024);
+    const large = placeOrderBody().replace('{', `{${padding}${padding}${padding}`);
+    const declared = await post(test.url, { ...JSON_TYPE, 'content-length': String(Buffer.byteLength(large)) }, [large]);
+    expect(declared.status).toBe(413);
+    expect(declared.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const chunked = await post(test.url, JSON_TYPE, [`{${padding}`, padding, padding, placeOrderBody().slice(1)]);
+    expect(chunked.status).toBe(413);
+    expect(chunked.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await ordersOfSession()).toEqual([]);
+  });
+
+  it('refuses bodies in another charset or compressed with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const latin1 = await post(test.url, { 'content-type': 'application/json; charset=ISO-8859-1' }, [placeOrderBody()]);
+    expect(latin1.status).toBe(415);
+    expect(latin1.body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const gzipped = await post(test.url, { ...JSON_TYPE, 'content-encoding': 'gzip' }, [placeOrderBody()]);
+    expect(gzipped.status).toBe(415);
+    expect(gzipped.body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(await ordersOfSession()).toEqual([]);
+  });
+
+  it('does not take a body of another content type (400 BAD_REQUEST)', async () => {
+    const plain = await post(test.url, { 'content-type': 'text/plain' }, [placeOrderBody()]);
+    expect(plain.status).toBe(400);
+    expect(plain.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(await ordersOfSession()).toEqual([]);
+  });
+
+  it('places an order from a UTF-8 body sent in chunks, with a request id echoed', async () => {
+    const body = placeOrderBody();
+    const answer = await post(test.url, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'order-42' }, [
+      body.slice(0, 10),
+      body.slice(10),
+    ]);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-request-id']).toBe('order-42');
+    expect(answer.body.data.placeOrder.items).toEqual([expect.objectContaining({ productId: DEMO.espresso.id, quantity: 1 })]);
+    expect(await ordersOfSession()).toHaveLength(1);
+  });
+
+  it('still answers queries sent with GET', async () => {
+    const response = await fetch(`${test.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+});
