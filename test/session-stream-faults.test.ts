@@ -1,4 +1,5 @@
 import type { App } from '../src/app';
+import { createLogger } from '../src/logger';
 import { Topics } from '../src/pubsub/topics';
 import { closedPort } from './support/dead-servers';
 import { login, openSession, placeOrder } from './support/fixtures';
@@ -6,6 +7,7 @@ import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { RedisServer } from './support/redis-server';
 import { ResumingSubscriber } from './support/resuming-subscriber';
+import { TcpProxy } from './support/tcp-proxy';
 import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -169,6 +171,34 @@ describe('a session stream across faults', () => {
       repairs: before.repairs,
     });
     await isolated.stop();
+  });
+
+  it('answers an order without waiting for its Redis publish, which reaches other instances once Redis answers', async () => {
+    const session = await openSession(a.url, token, 'Redis holds');
+    const proxy = new TcpProxy('127.0.0.1', Number(new URL(redis.url).port));
+    await proxy.open();
+    const warnings: string[] = [];
+    const logger = createLogger('warn', (line) => warnings.push(JSON.parse(line).message));
+    const held = await test.startAnotherInstance({ redisUrl: `redis://127.0.0.1:${proxy.port}` }, logger);
+    const local = subscribe(held, session.code);
+    const onB = subscribe(b, session.code);
+    await placeOrders(held.url, session.code, 1);
+    await local.waitForSeq(1);
+    await onB.waitForSeq(1);
+
+    proxy.hold();
+    const placed = await placeOrder(held.url, session.code);
+    expect(placed.errors).toBeUndefined();
+    // Answered while Redis holds the publish: it has neither gone through nor failed (timed out) yet.
+    expect(warnings).toEqual([]);
+    await local.waitForSeq(2);
+    proxy.release();
+
+    await onB.waitForSeq(2);
+    expect(onB.seqs).toEqual([1, 2]);
+    expect(onB.events[1]).toMatchObject({ __typename: 'OrderPlaced', order: { id: placed.data.placeOrder.id } });
+    await held.stop();
+    await proxy.cut();
   });
 
   it('keeps committing orders while Redis is down, says so on /readyz, and delivers every event during and after the outage', async () => {

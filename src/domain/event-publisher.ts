@@ -8,9 +8,11 @@ export interface Outgoing {
 }
 
 /**
- * Publishes events whose transaction has committed. A publish that fails (or takes longer
- * than the bus allows) is logged and not retried: the live feed of every instance finds the
- * log ahead of what it heard and its subscribers read the rest from there.
+ * Publishes events whose transaction has committed: this instance's own subscribers get them
+ * at once, the bus (other instances) in the background, so no answer waits for Redis. A
+ * publish that fails (or takes longer than the bus allows) is logged and not retried: the
+ * live feed of every instance finds the log ahead of what it heard and its subscribers read
+ * the rest from there.
  */
 export class EventPublisher {
   constructor(
@@ -20,16 +22,12 @@ export class EventPublisher {
     private readonly hearLocally: (topic: string, event: Outgoing['event']) => void = () => undefined,
   ) {}
 
-  async publishCommitted(events: Outgoing[]): Promise<void> {
+  publishCommitted(events: Outgoing[]): void {
     for (const { topic, event } of events) this.hearLocally(topic, event);
-    await Promise.all(
-      events.map(async ({ topic, event }) => {
-        try {
-          await this.bus.publish(topic, event);
-        } catch (error) {
-          this.logger.warn('event publish failed', { topic, seq: event.seq, error: String(error) });
-        }
-      }),
-    );
+    for (const { topic, event } of events) {
+      this.bus.publish(topic, event).catch((error: unknown) => {
+        this.logger.warn('event publish failed', { topic, seq: event.seq, error: String(error) });
+      });
+    }
   }
 }

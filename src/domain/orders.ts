@@ -79,7 +79,7 @@ export class Orders {
       throw new NotFoundError('No session has this code');
     }
     this.metrics.ordersPlaced.inc();
-    await this.publisher.publishCommitted(orderPlacedEvents(session, order, seqs));
+    this.publisher.publishCommitted(orderPlacedEvents(session, order, seqs));
     return order;
   }
 
@@ -114,7 +114,7 @@ export class Orders {
       const changed = await recordSessionEvent(tx, locked, 'OrderStatusChanged', { orderId: current.id, status, previousStatus });
       return { updated: current, events: changed };
     });
-    await this.publisher.publishCommitted(events);
+    this.publisher.publishCommitted(events);
     return updated;
   }
 

@@ -96,7 +96,7 @@ export class Sessions {
           const opened = await appendLocationEvent(tx, created, 'SessionOpened', { code, name }, created.openedAt);
           return { session: created, events: [opened] };
         });
-        await this.publisher.publishCommitted(events);
+        this.publisher.publishCommitted(events);
         return session;
       } catch (error) {
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
@@ -117,7 +117,7 @@ export class Sessions {
       const closed = await recordSessionEvent(tx, locked, 'SessionClosed', { closedAt: locked.closedAt.toISOString() });
       return { session: locked, events: closed };
     });
-    await this.publisher.publishCommitted(events);
+    this.publisher.publishCommitted(events);
     return session;
   }
 

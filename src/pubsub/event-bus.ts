@@ -21,7 +21,7 @@ export interface Listening {
  * Publish and listen by topic, over Redis (several instances) or in-process (one).
  *
  * Redis may be away for a while: publishing then fails fast (no offline queue) or after
- * PUBLISH_TIMEOUT_MS, so a mutation never waits on Redis for long; listening connections
+ * PUBLISH_TIMEOUT_MS, so publishes do not pile up behind an outage; listening connections
  * reconnect and re-subscribe by themselves (ioredis `autoResubscribe`). Nothing here retries
  * a lost message: subscribers repair from the event log (see src/domain/live-feed.ts).
  */

@@ -31,6 +31,16 @@ export class TcpProxy {
     this.server = server;
   }
 
+  /** Stops forwarding on the open connections, in both directions: the server seems to hang. */
+  hold(): void {
+    for (const socket of this.sockets) socket.pause();
+  }
+
+  /** Forwards again what was held and what follows. */
+  release(): void {
+    for (const socket of this.sockets) socket.resume();
+  }
+
   /** Refuses new connections and drops the open ones; `open()` restores it on the same port. */
   async cut(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { startSiblingDoubles, type SiblingDoubles } from '../../src/dev/siblings';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { testDatabaseServerUrl, testRedisUrl } from './environment';
 
 export interface TestApp {
@@ -12,8 +12,8 @@ export interface TestApp {
   wsUrl: string;
   doubles: SiblingDoubles;
   databaseUrl: string;
-  /** Another instance sharing this one's database, Redis and sibling doubles. */
-  startAnotherInstance(overrides?: Partial<Config>): Promise<App>;
+  /** Another instance sharing this one's database, Redis and sibling doubles (and logger, unless given one). */
+  startAnotherInstance(overrides?: Partial<Config>, logger?: Logger): Promise<App>;
   /** Stops every instance, the doubles, and drops the database. */
   stop(): Promise<void>;
 }
@@ -53,8 +53,8 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     wsUrl: instances[0].wsUrl,
     doubles,
     databaseUrl,
-    async startAnotherInstance(more = {}) {
-      const another = await createApp({ ...config, ...more }, logger);
+    async startAnotherInstance(more = {}, ownLogger = logger) {
+      const another = await createApp({ ...config, ...more }, ownLogger);
       instances.push(another);
       return another;
     },
