@@ -170,6 +170,7 @@ describe('a session stream across faults', () => {
       messages: before.messages,
       repairs: before.repairs,
     });
+    await local.stop();
     await isolated.stop();
   });
 
@@ -197,6 +198,8 @@ describe('a session stream across faults', () => {
     await onB.waitForSeq(2);
     expect(onB.seqs).toEqual([1, 2]);
     expect(onB.events[1]).toMatchObject({ __typename: 'OrderPlaced', order: { id: placed.data.placeOrder.id } });
+    // Stopped before its instance, so it does not try to resume against a stopped one.
+    await local.stop();
     await held.stop();
     await proxy.cut();
   });
