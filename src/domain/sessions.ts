@@ -7,6 +7,7 @@ import { Session, SessionState } from '../entities';
 import type { Sql } from '../orm/sql';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { EventPublisher } from './event-publisher';
+import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 import { appendLocationEvent } from './location-events';
 import { recordSessionEvent } from './session-events';
 import type { WrongCodeThrottle } from './wrong-code-throttle';
@@ -48,7 +49,7 @@ export class Sessions {
       const found = new Map(rows.map((row) => [row.code, { id: row.id, locationId: row.location_id }]));
       return codes.map((code) => found.get(code));
     },
-    { cache: false },
+    ONE_QUERY_PER_LOOP_TURN,
   );
 
   /**

@@ -7,6 +7,7 @@ import { Topics } from '../pubsub/topics';
 import { BadInputError } from './errors';
 import { endedStream, eventStream } from './event-stream';
 import { LiveFeed } from './live-feed';
+import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 import { locationHeads, readLocationEvents, type LocationEventRecord } from './location-events';
 import { readEvents, sessionHeads, sessionLogStates, type SessionEventRecord, type SessionLogState } from './session-events';
 
@@ -46,14 +47,14 @@ export class EventStreams {
         const states = await sessionLogStates(sql, ids);
         return ids.map((id) => states.get(id));
       },
-      { cache: false },
+      ONE_QUERY_PER_LOOP_TURN,
     );
     this.locationHeads = new DataLoader(
       async (ids) => {
         const heads = await locationHeads(sql, ids.map(String));
         return ids.map((id) => heads.get(String(id)) ?? 0);
       },
-      { cache: false },
+      ONE_QUERY_PER_LOOP_TURN,
     );
   }
 
