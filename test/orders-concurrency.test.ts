@@ -10,6 +10,15 @@ import { startTestApp, type TestApp } from './support/test-app';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
+/** Statements of this database waiting on a lock. */
+async function lockWaits(databaseUrl: string): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(
+    databaseUrl,
+    "select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+  );
+  return row.count;
+}
+
 describe('placing orders concurrently', () => {
   let test: TestApp;
   let token: string;
@@ -138,5 +147,43 @@ describe('placing orders concurrently', () => {
     );
     expect(logged.map((event) => event.seq)).toEqual(range(logged[0].seq, logged[0].seq + 5));
     expect(logged[0].session_id).toBe(held.id);
+  });
+
+  it('writes a batch that mixes new orders, a retried key and a closed session: each answered as if alone', async () => {
+    const [held, fresh, retried, closed, twice] = await Promise.all(range(1, 5).map(() => newSession()));
+    const retriedKey = randomUUID();
+    const earlier = await placeOrder(test.url, retried.code, items, retriedKey);
+    expect((await graphql(test.url, CLOSE_SESSION, { code: closed.code }, token)).errors).toBeUndefined();
+    const metric = (name: string) => scrapeMetric(test.url, name);
+    const batchesBefore = await metric('ordered_order_write_batch_size_count');
+
+    const lock = new Client({ connectionString: test.databaseUrl });
+    await lock.connect();
+    await lock.query('begin');
+    await lock.query('select 1 from sessions where id = $1 for update', [held.id]);
+    const first = placeOrder(test.url, held.code);
+    // Its statement waits on the lock before the others are sent: they cannot go ahead of it.
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the first statement waiting on the lock');
+    const queued = [
+      placeOrder(test.url, fresh.code),
+      placeOrder(test.url, retried.code, items, retriedKey),
+      placeOrder(test.url, closed.code),
+      placeOrder(test.url, twice.code),
+      placeOrder(test.url, twice.code),
+    ];
+    await waitFor(async () => (await metric('ordered_orders_waiting_to_be_written')) === queued.length, 'the orders queued');
+    await lock.query('commit');
+    await lock.end();
+    const [heldAnswer, freshAnswer, retriedAnswer, closedAnswer, ...twiceAnswers] = await Promise.all([first, ...queued]);
+
+    expect((await metric('ordered_order_write_batch_size_count')) - batchesBefore).toBe(2);
+    for (const answer of [heldAnswer, freshAnswer, retriedAnswer, ...twiceAnswers]) expect(answer.errors).toBeUndefined();
+    expect(retriedAnswer.data.placeOrder.id).toBe(earlier.data.placeOrder.id);
+    expect(errorCode(closedAnswer)).toBe('SESSION_CLOSED');
+    expect(await storedSeqs(test.databaseUrl, fresh.id)).toEqual([1]);
+    expect(await storedSeqs(test.databaseUrl, retried.id)).toEqual([1]);
+    expect(await storedOrderCount(test.databaseUrl, retried.id)).toBe(1);
+    expect(await storedOrderCount(test.databaseUrl, closed.id)).toBe(0);
+    expect(await storedSeqs(test.databaseUrl, twice.id)).toEqual([1, 2]);
   });
 });

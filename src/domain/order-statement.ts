@@ -15,22 +15,24 @@ with input as (
   select * from jsonb_to_recordset($1::jsonb)
     as o(ord int, id uuid, session_id uuid, key text, placed_at timestamptz, items jsonb, payload jsonb)
 ), taken as (
-  -- The sessions and keys also come as arrays: with those the planner looks them up by index
-  -- (it cannot tell how few rows the JSON holds, and would scan whole tables instead).
-  select session_id, idempotency_key from orders where session_id = any($2::uuid[]) and idempotency_key = any($3::text[])
+  -- Each order's session and key, looked up in their unique index. They come as arrays too:
+  -- the planner knows their length, while it takes the JSON for 100 rows.
+  select orders.session_id, orders.idempotency_key
+  from unnest($2::uuid[], $3::text[]) as wanted(session_id, key)
+  join orders on orders.session_id = wanted.session_id and orders.idempotency_key = wanted.key
 ), fresh as (
   select input.* from input
   where not exists (select 1 from taken where taken.session_id = input.session_id and taken.idempotency_key = input.key)
 ), per_session as (
   select session_id, count(*)::int as n from fresh group by session_id
 ), locked as (
-  select id from sessions
-  where id = any($2::uuid[]) and id in (select session_id from per_session) and state = 'OPEN'
-  order by id for update
+  -- Every session of the batch, by primary key (an index on open sessions alone would be read
+  -- whole); whether it is open is read from its locked row.
+  select id, state from sessions where id = any($4::uuid[]) order by id for update
 ), bumped as (
   update sessions s set last_seq = s.last_seq + per_session.n
   from per_session, locked
-  where s.id = any($2::uuid[]) and s.id = per_session.session_id and locked.id = s.id
+  where s.id = per_session.session_id and locked.id = s.id and locked.state = 'OPEN'
   returning s.id, s.location_id, s.last_seq, per_session.n
 ), accepted as (
   select fresh.*, bumped.location_id,
@@ -115,9 +117,14 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
     items: itemRows(order),
     payload: { order },
   }));
-  const sessionIds = [...new Set(orders.map(({ order }) => order.sessionId))];
-  const keys = [...new Set(orders.map(({ idempotencyKey }) => idempotencyKey))];
-  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [JSON.stringify(input), sessionIds, keys]);
+  const sessionIds = orders.map(({ order }) => order.sessionId);
+  const keys = orders.map(({ idempotencyKey }) => idempotencyKey);
+  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [
+    JSON.stringify(input),
+    sessionIds,
+    keys,
+    [...new Set(sessionIds)],
+  ]);
   const written = new Map(rows.map((row) => [row.ord, { sessionSeq: row.session_seq, locationSeq: row.location_seq }]));
   return orders.map((_order, ord) => written.get(ord) ?? null);
 }
