@@ -16,7 +16,7 @@ import { BenchDatabase, ServiceProcess, SiblingDoublesProcess } from './server';
 import { DEMO, login, openSessions } from './setup';
 
 /**
- * `npm run bench [-- --quick] [-- --only=throughput,latency] [-- --cpu-prof]`: starts the
+ * `npm run bench [-- --quick] [-- --only=throughput,latency] [-- --cpu-prof] [-- --node-arg=<flag>]`: starts the
  * built service in production mode against the local PostgreSQL (a fresh database, dropped
  * afterwards) and Redis, loads it from separate processes over real HTTP and WebSockets,
  * prints one table of figures against the targets and writes them as JSON to bench/results/.
@@ -40,16 +40,19 @@ interface Options {
   only: string[];
   cpuProfile: boolean;
   logLevel: string;
+  /** Extra flags for the service's node, e.g. --max-semi-space-size=32 (a V8 setting to try). */
+  nodeArgs: string[];
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { profile: FULL, only: Object.keys(SCENARIOS), cpuProfile: false, logLevel: 'info' };
+  const options: Options = { profile: FULL, only: Object.keys(SCENARIOS), cpuProfile: false, logLevel: 'info', nodeArgs: [] };
   for (const arg of argv) {
     if (arg === '--quick') options.profile = QUICK;
     else if (arg === '--cpu-prof') options.cpuProfile = true;
     else if (arg.startsWith('--only=')) options.only = arg.slice('--only='.length).split(',').filter(Boolean);
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
-    else throw new Error(`unknown option ${arg}; use --quick, --only=${Object.keys(SCENARIOS).join(',')}, --cpu-prof, --log-level=<level>`);
+    else if (arg.startsWith('--node-arg=')) options.nodeArgs.push(arg.slice('--node-arg='.length));
+    else throw new Error(`unknown option ${arg}; use --quick, --only=${Object.keys(SCENARIOS).join(',')}, --cpu-prof, --log-level=<level>, --node-arg=<flag>`);
   }
   const unknown = options.only.filter((name) => !(name in SCENARIOS));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; scenarios: ${Object.keys(SCENARIOS).join(', ')}`);
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
   const logDir = join(RESULTS_DIR, 'logs', `${startedAt.replace(/[:.]/g, '-')}-${profile.mode}`);
   mkdirSync(logDir, { recursive: true });
   const log = (message: string) => process.stderr.write(`[bench ${round((performance.now() - began) / 1000, 1)}s] ${message}\n`);
-  const meta: Record<string, unknown> = { startedAt, mode: profile.mode, machine: machine(), loadAverageAtStart: loadavg().map((v) => round(v, 2)), ...gitState() };
+  const meta: Record<string, unknown> = { startedAt, mode: profile.mode, machine: machine(), loadAverageAtStart: loadavg().map((v) => round(v, 2)), serviceNodeArgs: options.nodeArgs, ...gitState() };
 
   const database = new BenchDatabase(DATABASE_SERVER_URL);
   let siblings: SiblingDoublesProcess | undefined;
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
         siblingsUrl: (siblings as SiblingDoublesProcess).url,
         logFile: join(logDir, `service-${scenario}.log`),
         logLevel: options.logLevel,
-        nodeArgs: options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(logDir, 'profiles', scenario)}`] : [],
+        nodeArgs: [...options.nodeArgs, ...(options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(logDir, 'profiles', scenario)}`] : [])],
       });
       services.push(service);
       const ms = await service.start();
