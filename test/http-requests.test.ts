@@ -25,6 +25,11 @@ function post(url: string, headers: Record<string, string>, chunks: (string | Bu
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
+function expectRefused(answer: { status: number; body: any }, status: number, code: string): void {
+  expect(answer.status).toBe(status);
+  expect(answer.body.errors[0].extensions.code).toBe(code);
+}
+
 describe('GraphQL over HTTP: what a request may carry', () => {
   let test: TestApp;
   let code: string;
@@ -40,8 +45,7 @@ describe('GraphQL over HTTP: what a request may carry', () => {
 
   it('answers a body that is not JSON with 400 BAD_REQUEST and places nothing', async () => {
     const answer = await post(test.url, JSON_TYPE, [placeOrderBody().slice(0, -5)]);
-    expect(answer.status).toBe(400);
-    expect(answer.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expectRefused(answer, 400, 'BAD_REQUEST');
     expect(await ordersOfSession()).toEqual([]);
   });
 
@@ -49,28 +53,23 @@ describe('GraphQL over HTTP: what a request may carry', () => {
     const padding = ' '.repeat(100 * 1024);
     const large = placeOrderBody().replace('{', `{${padding}${padding}${padding}`);
     const declared = await post(test.url, { ...JSON_TYPE, 'content-length': String(Buffer.byteLength(large)) }, [large]);
-    expect(declared.status).toBe(413);
-    expect(declared.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expectRefused(declared, 413, 'PAYLOAD_TOO_LARGE');
     const chunked = await post(test.url, JSON_TYPE, [`{${padding}`, padding, padding, placeOrderBody().slice(1)]);
-    expect(chunked.status).toBe(413);
-    expect(chunked.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expectRefused(chunked, 413, 'PAYLOAD_TOO_LARGE');
     expect(await ordersOfSession()).toEqual([]);
   });
 
   it('refuses bodies in another charset or compressed with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     const latin1 = await post(test.url, { 'content-type': 'application/json; charset=ISO-8859-1' }, [placeOrderBody()]);
-    expect(latin1.status).toBe(415);
-    expect(latin1.body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expectRefused(latin1, 415, 'UNSUPPORTED_MEDIA_TYPE');
     const gzipped = await post(test.url, { ...JSON_TYPE, 'content-encoding': 'gzip' }, [placeOrderBody()]);
-    expect(gzipped.status).toBe(415);
-    expect(gzipped.body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expectRefused(gzipped, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(await ordersOfSession()).toEqual([]);
   });
 
   it('does not take a body of another content type (400 BAD_REQUEST)', async () => {
     const plain = await post(test.url, { 'content-type': 'text/plain' }, [placeOrderBody()]);
-    expect(plain.status).toBe(400);
-    expect(plain.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expectRefused(plain, 400, 'BAD_REQUEST');
     expect(await ordersOfSession()).toEqual([]);
   });
 

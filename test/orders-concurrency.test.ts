@@ -10,6 +10,20 @@ import { startTestApp, type TestApp } from './support/test-app';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
+/** Holds a session's row lock in a transaction of its own until released: statements writing to the session wait. */
+async function holdSessionRow(databaseUrl: string, sessionId: string): Promise<{ release(): Promise<void> }> {
+  const lock = new Client({ connectionString: databaseUrl });
+  await lock.connect();
+  await lock.query('begin');
+  await lock.query('select 1 from sessions where id = $1 for update', [sessionId]);
+  return {
+    async release() {
+      await lock.query('commit');
+      await lock.end();
+    },
+  };
+}
+
 /** Statements of this database waiting on a lock. */
 async function lockWaits(databaseUrl: string): Promise<number> {
   const [row] = await queryRows<{ count: number }>(
@@ -124,15 +138,12 @@ describe('placing orders concurrently', () => {
     const ordersBefore = await metric('ordered_order_write_batch_size_sum');
 
     // The first order's statement waits on its session's row, locked here; the café's next orders queue behind it.
-    const lock = new Client({ connectionString: test.databaseUrl });
-    await lock.connect();
-    await lock.query('begin');
-    await lock.query('select 1 from sessions where id = $1 for update', [held.id]);
+    const lock = await holdSessionRow(test.databaseUrl, held.id);
     const first = placeOrder(test.url, held.code);
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the first statement waiting on the lock');
     const queued = others.map((session) => placeOrder(test.url, session.code));
     await waitFor(async () => (await metric('ordered_orders_waiting_to_be_written')) === others.length, 'the orders queued');
-    await lock.query('commit');
-    await lock.end();
+    await lock.release();
     const answers = await Promise.all([first, ...queued]);
 
     expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
@@ -157,10 +168,7 @@ describe('placing orders concurrently', () => {
     const metric = (name: string) => scrapeMetric(test.url, name);
     const batchesBefore = await metric('ordered_order_write_batch_size_count');
 
-    const lock = new Client({ connectionString: test.databaseUrl });
-    await lock.connect();
-    await lock.query('begin');
-    await lock.query('select 1 from sessions where id = $1 for update', [held.id]);
+    const lock = await holdSessionRow(test.databaseUrl, held.id);
     const first = placeOrder(test.url, held.code);
     // Its statement waits on the lock before the others are sent: they cannot go ahead of it.
     await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the first statement waiting on the lock');
@@ -172,8 +180,7 @@ describe('placing orders concurrently', () => {
       placeOrder(test.url, twice.code),
     ];
     await waitFor(async () => (await metric('ordered_orders_waiting_to_be_written')) === queued.length, 'the orders queued');
-    await lock.query('commit');
-    await lock.end();
+    await lock.release();
     const [heldAnswer, freshAnswer, retriedAnswer, closedAnswer, ...twiceAnswers] = await Promise.all([first, ...queued]);
 
     expect((await metric('ordered_order_write_batch_size_count')) - batchesBefore).toBe(2);
