@@ -12,7 +12,11 @@ function post(url: string, headers: Record<string, string>, chunks: (string | Bu
       res.on('data', (chunk: Buffer) => received.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(received).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+        try {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+        } catch {
+          reject(new Error(`HTTP ${res.statusCode} answered with a body that is not JSON: ${text.slice(0, 200)}`));
+        }
       });
       res.on('error', reject);
     });
