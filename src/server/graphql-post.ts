@@ -1,5 +1,6 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathOf } from './request-log';
 
 /** The largest request body taken, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -36,9 +37,9 @@ async function answer<Context extends BaseContext>(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const queryStart = req.url?.indexOf('?') ?? -1;
+  const target = req.url ?? '';
   const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: 'POST', headers, search: queryStart < 0 ? '' : (req.url as string).slice(queryStart), body },
+    httpGraphQLRequest: { method: 'POST', headers, search: target.slice(pathOf(target).length), body },
     context: () => contextFor(req),
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
