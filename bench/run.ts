@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { widenEphemeralPorts } from './lib/port-range';
 import { round } from './lib/stats';
 import { FULL, QUICK, type Profile } from './profile';
 import { figure, table, writeResults, type Figure } from './report';
@@ -13,6 +14,7 @@ import { latency } from './scenarios/latency';
 import { restart } from './scenarios/restart';
 import { throughput } from './scenarios/throughput';
 import { BenchDatabase, ServiceProcess, SiblingDoublesProcess } from './server';
+import { LOAD_PROFILE_DIR } from './workers';
 import { DEMO, login, openSessions } from './setup';
 
 /**
@@ -69,6 +71,11 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[bench ${round((performance.now() - began) / 1000, 1)}s] ${message}\n`);
   const meta: Record<string, unknown> = { startedAt, mode: profile.mode, machine: machine(), loadAverageAtStart: loadavg().map((v) => round(v, 2)), serviceNodeArgs: options.nodeArgs, ...gitState() };
 
+  const ports = widenEphemeralPorts();
+  meta.ephemeralPorts = { before: ports.before, during: ports.during, ...(ports.note ? { note: ports.note } : {}) };
+  if (ports.during !== ports.before) log(`outgoing ports ${ports.during} for this run (were ${ports.before}; put back at the end)`);
+  if (ports.note) log(`outgoing ports: ${ports.note}`);
+
   const database = new BenchDatabase(DATABASE_SERVER_URL);
   let siblings: SiblingDoublesProcess | undefined;
   const services: ServiceProcess[] = [];
@@ -76,12 +83,14 @@ async function main(): Promise<void> {
     await Promise.allSettled(services.map((service) => service.stop()));
     await siblings?.stop();
     await database.drop().catch((error) => log(`could not drop ${database.name}: ${String(error)}`));
+    ports.restore();
   };
   process.once('SIGINT', () => {
     log('interrupted: stopping processes and dropping the database');
     void cleanUp().then(() => process.exit(130));
   });
 
+  if (options.cpuProfile) process.env[LOAD_PROFILE_DIR] = join(logDir, 'profiles', 'load');
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   try {

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { now } from './lib/clock';
 import type { Command, PlaceResult, Receipts, Reply, SubscribeResult, WaitResult, WorkerStats } from './lib/protocol';
 
+/** Set by `--cpu-prof`: load processes write a V8 CPU profile there when they exit. */
+export const LOAD_PROFILE_DIR = 'BENCH_LOAD_PROFILE_DIR';
+
 const CLIENT_SCRIPT = join(__dirname, 'load', 'client.js');
 
 /**
@@ -35,7 +38,9 @@ export class LoadWorker {
   }
 
   static start(name: string): LoadWorker {
-    const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" --max-old-space-size=2048 "$@"', process.execPath, CLIENT_SCRIPT], {
+    const profileDir = process.env[LOAD_PROFILE_DIR];
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+    const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" --max-old-space-size=2048 "$@"', process.execPath, ...profile, CLIENT_SCRIPT], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
