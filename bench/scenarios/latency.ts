@@ -1,4 +1,5 @@
 import { sleep } from '../lib/clock';
+import { measureIdleFloor } from '../lib/idle-floor';
 import type { PlaceResult } from '../lib/protocol';
 import { ms, round, summarize } from '../lib/stats';
 import { atMost, figure, type Figure } from '../report';
@@ -46,6 +47,16 @@ export async function latency(context: BenchContext): Promise<ScenarioResult> {
     context.log(`latency: idle phase done`);
     figures.push(
       figure(SCENARIO, `idle service: order → subscriber p50 (${idle.deliveries.orders} orders ${1000 / settings.idleRatePerSecond} ms apart, ${settings.subscribersPerSession} subscribers)`, idle.deliveries.latency.p50, 'ms', atMost(3)),
+    );
+    const floor = await measureIdleFloor(context.database.url, settings.idleOrders, 1000 / settings.idleRatePerSecond);
+    phases.idleFloor = floor;
+    figures.push(
+      figure(
+        SCENARIO,
+        `idle floor, no service code: HTTP round trip between two bare node processes (p50 ${ms(floor.httpRoundTrip.p50)}) + one-row insert committed (p50 ${ms(floor.insertCommit.p50)})`,
+        round(floor.httpRoundTrip.p50 + floor.insertCommit.p50),
+        'ms',
+      ),
     );
 
     for (const rate of settings.rates) {
