@@ -1,9 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { LocationEvent, type Session } from '../entities';
-import type { Sql } from '../orm/sql';
+import type { Sql, SqlTransaction } from '../orm/sql';
 import { Topics } from '../pubsub/topics';
 import type { Outgoing } from './event-publisher';
 import type { SessionEventPayloads } from './session-events';
+import type { SessionKey } from './sessions';
 
 /** A location's stream carries every session event of the location, and the sessions' opening. */
 export interface LocationEventPayloads extends SessionEventPayloads {
@@ -28,22 +27,26 @@ export type LocationEventRecord = {
  * The upsert takes the location's next seq and holds its counter row locked until commit.
  */
 export async function appendLocationEvent<Type extends LocationEventType>(
-  tx: EntityManager,
-  session: Session,
+  tx: SqlTransaction,
+  session: SessionKey,
   type: Type,
   payload: LocationEventPayloads[Type],
   at: Date,
 ): Promise<Outgoing> {
-  const { last_seq: seq } = await tx.execute<{ last_seq: number }>(
-    `insert into location_streams (location_id, last_seq) values (?, 1)
-     on conflict (location_id) do update set last_seq = location_streams.last_seq + 1
-     returning last_seq`,
-    [session.locationId],
-    'get',
-  );
-  const event = tx.create(LocationEvent, { locationId: session.locationId, seq, type, session, payload, at });
-  return { topic: Topics.location(session.locationId), event: toRecord(event) };
+  const [{ seq }] = await tx.rows<{ seq: number }>(APPEND_LOCATION_EVENT, [session.locationId, type, session.id, JSON.stringify(payload), at]);
+  const event = { locationId: session.locationId, seq, type, at: at.toISOString(), sessionId: session.id, payload } as LocationEventRecord;
+  return { topic: Topics.location(session.locationId), event };
 }
+
+const APPEND_LOCATION_EVENT = `
+  with stream as (
+    insert into location_streams (location_id, last_seq) values ($1, 1)
+    on conflict (location_id) do update set last_seq = location_streams.last_seq + 1
+    returning last_seq
+  )
+  insert into location_events (location_id, seq, type, session_id, payload, at)
+  select $1, stream.last_seq, $2, $3, $4::jsonb, $5 from stream
+  returning seq`;
 
 /** The location's events with `seq > afterSeq`, oldest first. */
 export async function readLocationEvents(sql: Sql, locationId: number, afterSeq: number, limit = 2 ** 31 - 1): Promise<LocationEventRecord[]> {
@@ -61,15 +64,4 @@ export async function locationHeads(sql: Sql, locationIds: string[]): Promise<Ma
     [locationIds.map(Number)],
   );
   return new Map(rows.map((row) => [String(row.location_id), row.last_seq]));
-}
-
-function toRecord(event: LocationEvent): LocationEventRecord {
-  return {
-    locationId: event.locationId,
-    seq: event.seq,
-    type: event.type,
-    at: event.at.toISOString(),
-    sessionId: event.session.id,
-    payload: event.payload,
-  } as LocationEventRecord;
 }

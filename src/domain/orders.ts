@@ -38,7 +38,7 @@ export class Orders {
 
   constructor(
     private readonly orm: MikroORM,
-    sql: Sql,
+    private readonly sql: Sql,
     private readonly catalog: Catalog,
     private readonly publisher: EventPublisher,
     private readonly metrics: Metrics,
@@ -101,21 +101,19 @@ export class Orders {
   }
 
   async setStatus(em: EntityManager, order: Order, status: OrderStatus): Promise<Order> {
-    const { updated, events } = await em.transactional(async (tx) => {
+    const events = await this.sql.transaction(async (tx) => {
       const locked = await lockSession(tx, order.session.id);
-      const current = await tx.findOneOrFail(Order, order.id, { populate: ['items'], refresh: true });
-      if (current.status === status) return { updated: current, events: [] };
+      const [{ status: previousStatus }] = await tx.rows<{ status: OrderStatus }>('select status from orders where id = $1', [order.id]);
+      if (previousStatus === status) return [];
       if (locked.state === SessionState.CLOSED) throw sessionClosed();
-      if (!NEXT_STATUSES[current.status].includes(status)) {
-        throw new ConflictError(`An order that is ${current.status} cannot become ${status}`, { field: 'status' });
+      if (!NEXT_STATUSES[previousStatus].includes(status)) {
+        throw new ConflictError(`An order that is ${previousStatus} cannot become ${status}`, { field: 'status' });
       }
-      const previousStatus = current.status;
-      current.status = status;
-      const changed = await recordSessionEvent(tx, locked, 'OrderStatusChanged', { orderId: current.id, status, previousStatus });
-      return { updated: current, events: changed };
+      await tx.rows('update orders set status = $2 where id = $1', [order.id, status]);
+      return recordSessionEvent(tx, locked, 'OrderStatusChanged', { orderId: order.id, status, previousStatus });
     });
     this.publisher.publishCommitted(events);
-    return updated;
+    return em.findOneOrFail(Order, order.id, { populate: ['items'], refresh: true });
   }
 
   async ofSession(em: EntityManager, sessionId: string): Promise<Order[]> {

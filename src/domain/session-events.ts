@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { SessionEvent, type OrderStatus, type Session, type SessionState } from '../entities';
-import type { Sql } from '../orm/sql';
+import type { OrderStatus, SessionState } from '../entities';
+import type { Sql, SqlTransaction } from '../orm/sql';
 import { Topics } from '../pubsub/topics';
 import type { Outgoing } from './event-publisher';
 import { appendLocationEvent, type LocationEventPayloads, type LocationEventRecord } from './location-events';
@@ -28,17 +27,23 @@ export type SessionEventRecord = {
  * row is locked after it (always in this order: session, then location).
  */
 export async function recordSessionEvent<Type extends SessionEventType>(
-  tx: EntityManager,
-  session: Session,
+  tx: SqlTransaction,
+  session: SessionKey,
   type: Type,
   payload: SessionEventPayloads[Type],
+  at = new Date(),
 ): Promise<Outgoing[]> {
-  const at = new Date();
-  session.lastSeq += 1;
-  const event = tx.create(SessionEvent, { session, seq: session.lastSeq, type, payload, at });
+  const [{ seq }] = await tx.rows<{ seq: number }>(RECORD_SESSION_EVENT, [session.id, type, JSON.stringify(payload), at]);
+  const event = { sessionId: session.id, seq, type, at: at.toISOString(), payload } as SessionEventRecord;
   const atLocation = await appendLocationEvent(tx, session, type, payload as LocationEventPayloads[Type], at);
-  return [{ topic: Topics.session(session.id), event: toRecord(event) }, atLocation];
+  return [{ topic: Topics.session(session.id), event }, atLocation];
 }
+
+const RECORD_SESSION_EVENT = `
+  with bumped as (update sessions set last_seq = last_seq + 1 where id = $1 returning last_seq)
+  insert into session_events (session_id, seq, type, payload, at)
+  select $1, bumped.last_seq, $2, $3::jsonb, $4 from bumped
+  returning seq`;
 
 /** The OrderPlaced events of an order written by insertPlacedOrder, for its session's and its location's topics. */
 export function orderPlacedEvents(session: SessionKey, order: OrderView, seqs: PlacedSeqs): Outgoing[] {
@@ -85,14 +90,4 @@ export async function sessionLogStates(sql: Sql, sessionIds: readonly string[]):
 export interface SessionLogState {
   state: SessionState;
   lastSeq: number;
-}
-
-function toRecord(event: SessionEvent): SessionEventRecord {
-  return {
-    sessionId: event.session.id,
-    seq: event.seq,
-    type: event.type,
-    at: event.at.toISOString(),
-    payload: event.payload,
-  } as SessionEventRecord;
 }

@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import type { CodesClient } from '../datasources';
 import { Session, SessionState } from '../entities';
-import type { Sql } from '../orm/sql';
+import type { Sql, SqlTransaction } from '../orm/sql';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
@@ -87,39 +88,40 @@ export class Sessions {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       const code = await this.codes.newCode();
       if (await em.count(Session, { code })) continue;
-      // A fork per attempt: a failed insert must not stay queued in the caller's unit of work.
-      const attempt = em.fork();
-      try {
-        const { session, events } = await attempt.transactional(async (tx) => {
-          const created = tx.create(Session, { code, name, locationId: input.locationId, openedBy: input.openedBy });
-          // Inserted first, so a taken code or name fails before the location's counter is locked.
-          await tx.flush();
-          const opened = await appendLocationEvent(tx, created, 'SessionOpened', { code, name }, created.openedAt);
-          return { session: created, events: [opened] };
-        });
-        this.publisher.publishCommitted(events);
-        return session;
-      } catch (error) {
+      const opened = await this.insert({ ...input, name, code }).catch((error: unknown) => {
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
         if (error.message.includes('sessions_open_name_unique')) throw duplicateName(name);
-        // Another session took the code at the same moment: ask for a new one.
-      }
+        return undefined; // Another session took the code at the same moment: ask for a new one.
+      });
+      if (opened) return em.findOneOrFail(Session, opened);
     }
     throw new ServiceUnavailableError('codes', `no unused code in ${CODE_ATTEMPTS} attempts`);
   }
 
-  /** Closes the session and tells its subscribers; closing a closed session changes nothing. */
-  async close(em: EntityManager, sessionId: string): Promise<Session> {
-    const { session, events } = await em.transactional(async (tx) => {
-      const locked = await lockSession(tx, sessionId);
-      if (locked.state === SessionState.CLOSED) return { session: locked, events: [] };
-      locked.state = SessionState.CLOSED;
-      locked.closedAt = new Date();
-      const closed = await recordSessionEvent(tx, locked, 'SessionClosed', { closedAt: locked.closedAt.toISOString() });
-      return { session: locked, events: closed };
+  /** Inserts an open session and its SessionOpened event, publishes the event and returns the session's id. */
+  private async insert(session: { code: string; name: string; locationId: number; openedBy: number }): Promise<string> {
+    const id = randomUUID();
+    const openedAt = new Date();
+    const events = await this.sql.transaction(async (tx) => {
+      // Inserted first, so a taken code or name fails before the location's counter is locked.
+      await tx.rows(INSERT_SESSION, [id, session.code, session.name, session.locationId, openedAt, session.openedBy]);
+      return [await appendLocationEvent(tx, { id, locationId: session.locationId }, 'SessionOpened', { code: session.code, name: session.name }, openedAt)];
     });
     this.publisher.publishCommitted(events);
-    return session;
+    return id;
+  }
+
+  /** Closes the session and tells its subscribers; closing a closed session changes nothing. */
+  async close(em: EntityManager, sessionId: string): Promise<Session> {
+    const events = await this.sql.transaction(async (tx) => {
+      const locked = await lockSession(tx, sessionId);
+      if (locked.state === SessionState.CLOSED) return [];
+      const closedAt = new Date();
+      await tx.rows("update sessions set state = 'CLOSED', closed_at = $2 where id = $1", [sessionId, closedAt]);
+      return recordSessionEvent(tx, locked, 'SessionClosed', { closedAt: closedAt.toISOString() }, closedAt);
+    });
+    this.publisher.publishCommitted(events);
+    return em.findOneOrFail(Session, sessionId, { refresh: true });
   }
 
   /** A location's sessions, newest first, `first` at a time after the opaque cursor `after`. */
@@ -140,10 +142,24 @@ export class Sessions {
   }
 }
 
-/** Locks the session's row for the rest of the transaction: its events and state change one at a time. */
-export async function lockSession(tx: EntityManager, sessionId: string): Promise<Session> {
-  return tx.findOneOrFail(Session, sessionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+/** A session as its row lock sees it. */
+export interface LockedSession extends SessionKey {
+  state: SessionState;
 }
+
+/** Locks the session's row for the rest of the transaction: its events and state change one at a time. */
+export async function lockSession(tx: SqlTransaction, sessionId: string): Promise<LockedSession> {
+  const [row] = await tx.rows<{ id: string; location_id: number; state: SessionState }>(
+    'select id, location_id, state from sessions where id = $1 for update',
+    [sessionId],
+  );
+  if (!row) throw new NotFoundError('No such session');
+  return { id: row.id, locationId: row.location_id, state: row.state };
+}
+
+const INSERT_SESSION = `
+  insert into sessions (id, code, name, location_id, state, opened_at, opened_by, last_seq)
+  values ($1, $2, $3, $4, 'OPEN', $5, $6, 0)`;
 
 function validName(raw: string): string {
   const name = raw.trim();
