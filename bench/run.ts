@@ -15,7 +15,7 @@ import { restart } from './scenarios/restart';
 import { throughput } from './scenarios/throughput';
 import { BenchDatabase, ServiceProcess, SiblingDoublesProcess } from './server';
 import { LOAD_PROFILE_DIR } from './workers';
-import { DEMO, login, openSessions } from './setup';
+import { DEMO, exerciseEveryWrite, login, openSessions } from './setup';
 
 /**
  * `npm run bench [-- --quick] [-- --only=throughput,latency] [-- --cpu-prof] [-- --node-arg=<flag>]`: starts the
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const details: Record<string, unknown> = {};
   try {
     siblings = await SiblingDoublesProcess.start(join(logDir, 'sibling-doubles.log'));
+    let tokens: BenchContext['tokens'] | undefined;
     const startService = async (scenario: string) => {
       const service = new ServiceProcess({
         databaseUrl: database.url,
@@ -107,12 +108,14 @@ async function main(): Promise<void> {
       services.push(service);
       const ms = await service.start();
       log(`${scenario}: service listening at ${service.url} after ${Math.round(ms)} ms`);
+      // The setup service has no token yet; it opens thousands of sessions anyway.
+      if (tokens) await exerciseEveryWrite(service.url, tokens.demo, 1, PRODUCTS.cafe[0]);
       return service;
     };
 
     log(`database ${database.name}; opening sessions`);
     const setupService = await startService('setup');
-    const tokens = { demo: await login(setupService.url, DEMO.representative), rival: await login(setupService.url, DEMO.rival) };
+    tokens = { demo: await login(setupService.url, DEMO.representative), rival: await login(setupService.url, DEMO.rival) };
     const sessions = await openBenchSessions(setupService.url, tokens, profile, log);
     details.setup = { sessionsOpenedPerSecond: sessions.openedPerSecond };
     await setupService.stop();

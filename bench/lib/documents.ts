@@ -17,6 +17,18 @@ export const PLACE_ORDER = /* GraphQL */ `
   }
 `;
 
+export const SET_ORDER_STATUS = /* GraphQL */ `
+  mutation SetOrderStatus($orderId: ID!, $status: OrderStatus!) {
+    setOrderStatus(orderId: $orderId, status: $status) { id status }
+  }
+`;
+
+export const CLOSE_SESSION = /* GraphQL */ `
+  mutation CloseSession($code: String!) {
+    closeSession(code: $code) { id state }
+  }
+`;
+
 export const LOCATION_EVENTS_PAGE = /* GraphQL */ `
   query LocationEventsPage($locationId: Int!, $afterSeq: Int!) {
     locationEvents(locationId: $locationId, afterSeq: $afterSeq) { seq }
