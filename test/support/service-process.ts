@@ -19,6 +19,8 @@ export class ServiceProcess {
   constructor(
     readonly name: string,
     private readonly env: Record<string, string>,
+    /** Before the sources are loaded, e.g. `-r` of a test's own observer. */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get running(): boolean {
@@ -29,7 +31,7 @@ export class ServiceProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.child) return;
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLES.includes(name)));
-    const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '-r', './test/support/swc-register.js', 'src/main.ts'], {
       cwd: PROJECT,
       env: { ...inherited, LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +67,11 @@ export class ServiceProcess {
     const { api, webSocket } = await listening;
     this.url = api;
     this.wsUrl = webSocket;
+  }
+
+  /** Sends it a signal, e.g. for a preloaded observer. */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
   }
 
   /** Ends it at once (SIGKILL), as a crash does: no draining, in-flight work is cut. */
