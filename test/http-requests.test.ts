@@ -89,6 +89,14 @@ describe('GraphQL over HTTP: what a request may carry', () => {
     expect(await ordersOfSession()).toHaveLength(1);
   });
 
+  it('treats /graphql/ like /graphql: the same coded answer to a bad body, an order from a good one', async () => {
+    const refused = await post(`${test.url}/`, JSON_TYPE, [placeOrderBody().slice(0, -5)]);
+    expectRefused(refused, 400, 'BAD_REQUEST');
+    const placed = await post(`${test.url}/`, JSON_TYPE, [placeOrderBody().replace('http-test', 'trailing-slash')]);
+    expect(placed.status).toBe(200);
+    expect(placed.body.data.placeOrder.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('still answers queries sent with GET', async () => {
     const response = await fetch(`${test.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(200);

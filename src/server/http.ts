@@ -73,15 +73,22 @@ export async function createHttpApp(options: {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (options.playground) app.use(playgroundRouter(GRAPHQL_PATH));
-  app.use(GRAPHQL_PATH, express.json({ limit: MAX_BODY_BYTES }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  // GET queries (and Apollo's answer to other methods); every POST goes to graphqlPost below.
+  // Apollo's middleware insists on a parsed body, even for a GET.
+  app.all(GRAPHQL_PATH, express.json({ limit: MAX_BODY_BYTES }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
 
   const logRequest = requestLog(options.logger);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     logRequest(req, res);
-    if (req.method === 'POST' && pathOf(req.url) === GRAPHQL_PATH) graphqlPost(req, res);
+    if (req.method === 'POST' && isGraphQLPath(pathOf(req.url))) graphqlPost(req, res);
     else app(req, res);
   };
   return { handler, apollo };
+}
+
+/** The GraphQL path, with or without a trailing slash (as Express routes it). */
+function isGraphQLPath(path: string): boolean {
+  return path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`;
 }
 
 async function databaseReachable(services: Services): Promise<boolean> {
