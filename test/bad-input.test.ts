@@ -77,6 +77,10 @@ describe('bad input is refused and writes nothing', () => {
       expect(await refused(() => order([{ productId: DEMO.espresso.id, quantity: 1 }], 'k'.repeat(101)))).toBe('BAD_USER_INPUT');
     });
 
+    it('refuses an idempotency key of only white space with BAD_USER_INPUT', async () => {
+      expect(await refused(() => order([{ productId: DEMO.espresso.id, quantity: 1 }], ' \t '))).toBe('BAD_USER_INPUT');
+    });
+
     it('refuses an idempotency key with a NUL character with BAD_USER_INPUT', async () => {
       expect(await refused(() => order([{ productId: DEMO.espresso.id, quantity: 1 }], 'key\u00001'))).toBe('BAD_USER_INPUT');
     });

@@ -159,6 +159,8 @@ function validIdempotencyKey(key: string): string {
   }
   // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
   if (key.includes('\u0000')) throw new BadInputError('An idempotency key cannot contain the NUL character', { field: 'idempotencyKey' });
+  // Blank is what a client sends when it forgot to make one; taken as a key, it would merge unrelated orders.
+  if (key.trim() === '') throw new BadInputError('An idempotency key cannot be only white space', { field: 'idempotencyKey' });
   return key;
 }
 
