@@ -78,7 +78,6 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     playground: config.playground,
     formatError,
-    drainWebSockets: webSockets.dispose,
   });
   httpServer.on('request', handler);
   await new Promise<void>((resolve, reject) => {
@@ -93,10 +92,21 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      const webSocketsAtStop = webSockets.wss.clients.size;
+      const startedAt = performance.now();
+      // Redis forgets this instance's topics when its connection closes: no UNSUBSCRIBE each.
+      bus.beginClosing();
+      // WebSockets first: told "going away", they get CLOSE_GRACE_MS to answer. Apollo's HTTP
+      // drain would otherwise end their sockets under ws, which then ends them a second time.
+      await webSockets.dispose();
+      // HTTP requests in flight finish.
       await apollo.stop();
+      const drainedAt = performance.now();
       await bus.close();
       await orm.close();
       await siblingDoubles?.stop();
+      const ms = (from: number, to: number) => Math.round(to - from);
+      logger.info('stopped serving', { webSocketsAtStop, drainMs: ms(startedAt, drainedAt), closeMs: ms(drainedAt, performance.now()) });
     })());
 
   return {

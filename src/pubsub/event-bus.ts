@@ -26,6 +26,8 @@ export interface Listening {
  * a lost message: subscribers repair from the event log (see src/domain/live-feed.ts).
  */
 export class EventBus {
+  private closing = false;
+
   private constructor(
     private readonly engine: PubSubEngine,
     private readonly connections: Redis[],
@@ -85,7 +87,7 @@ export class EventBus {
     return {
       ready: subscribed.then(() => undefined),
       close: () => {
-        if (closed) return;
+        if (closed || this.closing) return;
         closed = true;
         // RedisPubSub counts a subscription only once Redis confirmed it: unsubscribe after that.
         subscribed.then(
@@ -109,6 +111,15 @@ export class EventBus {
       ),
     );
     return answers.every(Boolean);
+  }
+
+  /**
+   * The instance is stopping: topics it stops listening to from now on are left to the
+   * connection's close, where Redis forgets them all at once. Thousands of subscriptions
+   * ending together would otherwise send as many UNSUBSCRIBEs, one write each.
+   */
+  beginClosing(): void {
+    this.closing = true;
   }
 
   async close(): Promise<void> {

@@ -34,8 +34,6 @@ export async function createHttpApp(options: {
   /** Serves the IDE and allows introspection. */
   playground: boolean;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** Runs while Apollo drains: closes the WebSocket server. */
-  drainWebSockets: () => Promise<void>;
 }) {
   const { httpServer, schema, services, metrics } = options;
   const apollo = new ApolloServer<GraphQLContext>({
@@ -51,7 +49,6 @@ export async function createHttpApp(options: {
       // No @cacheControl hints here: the default plugin would still wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(metrics, options.logger, isUnexpectedError),
-      { async serverWillStart() { return { drainServer: options.drainWebSockets }; } },
     ],
   });
   await apollo.start();

@@ -123,7 +123,10 @@ export function createWebSocketServer(options: {
      * wait on the slowest of thousands of clients (ws would wait 30 s for each).
      */
     async dispose() {
-      const cutOff = setTimeout(() => wss.clients.forEach((socket) => socket.terminate()), CLOSE_GRACE_MS);
+      const cutOff = setTimeout(() => {
+        logger.info('cutting off WebSockets that did not answer the close in time', { count: wss.clients.size, graceMs: CLOSE_GRACE_MS });
+        wss.clients.forEach((socket) => socket.terminate());
+      }, CLOSE_GRACE_MS);
       try {
         await server.dispose();
       } finally {
