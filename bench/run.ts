@@ -14,8 +14,8 @@ import { latency } from './scenarios/latency';
 import { restart } from './scenarios/restart';
 import { throughput } from './scenarios/throughput';
 import { BenchDatabase, ServiceProcess, SiblingDoublesProcess } from './server';
-import { LOAD_PROFILE_DIR } from './workers';
 import { DEMO, exerciseEveryWrite, login, openSessions } from './setup';
+import { LOAD_PROFILE_DIR } from './workers';
 
 /**
  * `npm run bench [-- --quick] [-- --only=throughput,latency] [-- --cpu-prof] [-- --node-arg=<flag>]`: starts the
