@@ -17,8 +17,11 @@ export type FeedItem<Event extends Sequenced> = { event: Event } | { head: numbe
 /** One subscription's view of a topic: pull items with `next()`, stop with `return()`. */
 export type Watch<Event extends Sequenced> = EventQueue<FeedItem<Event>>;
 
-/** The seq of the last event of each stream asked about (absent: no event yet). */
-export type ReadHeads = (keys: string[]) => Promise<Map<string, number>>;
+/**
+ * The seq of the last event of each stream asked about whose log is past the seq given for
+ * it (-1: none seen yet); streams not past it are left out, so a quiet topic costs no row.
+ */
+export type ReadHeads = (seen: ReadonlyMap<string, number>) => Promise<Map<string, number>>;
 
 export interface LiveFeedOptions<Kind extends string> {
   bus: EventBus;
@@ -74,8 +77,8 @@ interface Topic {
  *
  * Messages can be lost: a publish that failed (Redis away, the process died after its
  * commit), or one sent while this instance's Redis connection was re-connecting. So every
- * interval the feed reads, in one query per kind, the log heads of the topics that have been
- * quiet, and tells the watches of any topic whose log is ahead; they read what they missed.
+ * interval the feed asks, in one query per kind, which of the topics that have been quiet have
+ * a log ahead of what they were told, and tells their watches; they read what they missed.
  */
 export class LiveFeed<Kind extends string> {
   private readonly topics = new Map<string, Topic>();
@@ -184,8 +187,8 @@ export class LiveFeed<Kind extends string> {
     for (const [kind, topics] of due) {
       for (let start = 0; start < topics.length; start += HEADS_PER_QUERY) {
         const batch = topics.slice(start, start + HEADS_PER_QUERY);
-        const heads = await this.options.heads[kind as Kind](batch.map((topic) => topic.key));
-        for (const topic of batch) this.tellHead(topic, heads.get(topic.key) ?? 0);
+        const heads = await this.options.heads[kind as Kind](new Map(batch.map((topic) => [topic.key, topic.highestSeen ?? -1])));
+        for (const topic of batch) this.tellHead(topic, heads.get(topic.key) ?? topic.highestSeen ?? 0);
       }
     }
   }

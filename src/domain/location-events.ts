@@ -57,6 +57,16 @@ export async function readLocationEvents(sql: Sql, locationId: number, afterSeq:
   return rows.map((row) => ({ locationId, seq: row.seq, type: row.type, at: new Date(row.at).toISOString(), sessionId: row.session_id, payload: row.payload }));
 }
 
+/** The seq of the last event of each location whose log is past the seq given for it, by location id (as a string, like topic keys). */
+export async function locationHeadsPast(sql: Sql, seen: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const rows = await sql.rows<{ location_id: number; last_seq: number }>(
+    `select l.location_id, l.last_seq from unnest($1::int[], $2::int[]) as seen (location_id, seq)
+     join location_streams l on l.location_id = seen.location_id where l.last_seq > seen.seq`,
+    [[...seen.keys()].map(Number), [...seen.values()]],
+  );
+  return new Map(rows.map((row) => [String(row.location_id), row.last_seq]));
+}
+
 /** The seq of each location's last event, by location id (as a string, like topic keys). */
 export async function locationHeads(sql: Sql, locationIds: string[]): Promise<Map<string, number>> {
   const rows = await sql.rows<{ location_id: number; last_seq: number }>(

@@ -72,10 +72,14 @@ export async function readEvents(sql: Sql, sessionId: string, afterSeq: number, 
   return rows.map((row) => ({ sessionId: row.session_id, seq: row.seq, type: row.type, at: new Date(row.at).toISOString(), payload: row.payload }));
 }
 
-/** The seq of each session's last event, by session id. */
-export async function sessionHeads(sql: Sql, sessionIds: string[]): Promise<Map<string, number>> {
-  const states = await sessionLogStates(sql, sessionIds);
-  return new Map([...states].map(([id, { lastSeq }]) => [id, lastSeq]));
+/** The seq of the last event of each session whose log is past the seq given for it, by session id. */
+export async function sessionHeadsPast(sql: Sql, seen: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const rows = await sql.rows<{ id: string; last_seq: number }>(
+    `select s.id, s.last_seq from unnest($1::uuid[], $2::int[]) as seen (id, seq)
+     join sessions s on s.id = seen.id where s.last_seq > seen.seq`,
+    [[...seen.keys()], [...seen.values()]],
+  );
+  return new Map(rows.map((row) => [row.id, row.last_seq]));
 }
 
 /** Where each session's log stands: whether it still takes events, and the seq of its last one. */

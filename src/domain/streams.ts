@@ -8,8 +8,8 @@ import { BadInputError } from './errors';
 import { endedStream, eventStream } from './event-stream';
 import { LiveFeed } from './live-feed';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
-import { locationHeads, readLocationEvents, type LocationEventRecord } from './location-events';
-import { readEvents, sessionHeads, sessionLogStates, type SessionEventRecord, type SessionLogState } from './session-events';
+import { locationHeads, locationHeadsPast, readLocationEvents, type LocationEventRecord } from './location-events';
+import { readEvents, sessionHeadsPast, sessionLogStates, type SessionEventRecord, type SessionLogState } from './session-events';
 
 export type StreamKind = 'session' | 'location';
 
@@ -38,8 +38,8 @@ export class EventStreams {
       repairIntervalMs,
       topic: (kind, key) => (kind === 'session' ? Topics.session(key) : Topics.location(key)),
       heads: {
-        session: (ids) => sessionHeads(sql, ids),
-        location: (ids) => locationHeads(sql, ids),
+        session: (seen) => sessionHeadsPast(sql, seen),
+        location: (seen) => locationHeadsPast(sql, seen),
       },
     });
     this.sessionStates = new DataLoader(
