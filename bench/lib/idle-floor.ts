@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { Client } from 'pg';
 import { now, sleep } from './clock';
+import { GraphQLHttp } from './http-graphql';
 import { summarize, type Summary } from './stats';
 
 /** A bare node:http server in its own process: answers every POST with a small JSON body. */
@@ -32,26 +32,23 @@ export async function measureIdleFloor(databaseUrl: string, count: number, gapMs
 
 async function bareHttpRoundTrips(count: number, gapMs: number): Promise<Summary> {
   const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
       child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
     });
-    const body = JSON.stringify({ query: '{ ok }' });
-    const post = () =>
-      new Promise<number>((resolve, reject) => {
+    // The client the load processes place their orders with.
+    const http = new GraphQLHttp(`http://127.0.0.1:${port}/`, 1);
+    try {
+      return await spaced(count, gapMs, async () => {
         const sentAt = now();
-        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(now() - sentAt));
-        });
-        req.on('error', reject);
-        req.end(body);
+        await http.post('{ ok }', {});
+        return now() - sentAt;
       });
-    return await spaced(count, gapMs, post);
+    } finally {
+      http.close();
+    }
   } finally {
-    agent.destroy();
     child.kill();
   }
 }
