@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { PLACE_ORDER, PLACE_ORDERS } from '../src/domain/order-statement';
 import { queryRows, storedOrderCount, storedSeqs } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
@@ -22,6 +23,24 @@ async function holdSessionRow(databaseUrl: string, sessionId: string): Promise<{
       await lock.end();
     },
   };
+}
+
+/**
+ * The plan PostgreSQL keeps for a statement prepared now on this service's connections
+ * (generic plans), made from the statistics of this moment.
+ */
+async function genericPlan(databaseUrl: string, statement: string, values: string[]): Promise<string> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('set plan_cache_mode = force_generic_plan');
+    await client.query(`prepare statement as ${statement}`);
+    const literals = values.map((value) => client.escapeLiteral(value)).join(', ');
+    const rows = (await client.query(`explain execute statement(${literals})`)).rows as { 'QUERY PLAN': string }[];
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  } finally {
+    await client.end();
+  }
 }
 
 /** Statements of this database waiting on a lock. */
@@ -158,6 +177,40 @@ describe('placing orders concurrently', () => {
     );
     expect(logged.map((event) => event.seq)).toEqual(range(logged[0].seq, logged[0].seq + 5));
     expect(logged[0].session_id).toBe(held.id);
+  });
+
+  it('answers one order when two instances get the same key at the same moment, and writes it once', async () => {
+    const second = await test.startAnotherInstance();
+    const session = await newSession();
+    const key = randomUUID();
+
+    // Both statements wait on the session's row; the one that gets it second finds the key taken.
+    const lock = await holdSessionRow(test.databaseUrl, session.id);
+    const answers = [placeOrder(test.url, session.code, items, key), placeOrder(second.url, session.code, items, key)];
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 2, 'both statements waiting on the lock');
+    await lock.release();
+    const [first, other] = await Promise.all(answers);
+
+    expect(first.errors).toBeUndefined();
+    expect(other.errors).toBeUndefined();
+    expect(other.data.placeOrder.id).toBe(first.data.placeOrder.id);
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+    expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
+  });
+
+  it('plans the order statements without reading the orders table, however many orders the statistics last counted', async () => {
+    // A young database: the statistics say there are hardly any orders, which made a key look-up's kept plan scan them all.
+    await queryRows(test.databaseUrl, 'analyze orders');
+    const statements: [string, string[]][] = [
+      [PLACE_ORDERS, ['[]', '{}']],
+      [PLACE_ORDER, [randomUUID(), 'key', randomUUID(), new Date().toISOString(), '[]', '{}']],
+    ];
+    for (const [statement, values] of statements) {
+      const plan = await genericPlan(test.databaseUrl, statement, values);
+      expect(plan).toContain('Insert on orders');
+      expect(plan).toContain('Conflict Arbiter Indexes: orders_session_id_idempotency_key_unique');
+      expect(plan).not.toMatch(/Scan[^\n]* on orders\b/);
+    }
   });
 
   it('writes a batch that mixes new orders, a retried key and a closed session: each answered as if alone', async () => {

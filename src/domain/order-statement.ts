@@ -3,36 +3,40 @@ import type { OrderView } from './views';
 
 /**
  * Everything placing orders writes, as one statement (one round trip, one commit) for any
- * number of orders: each session's next seqs (its row lock orders its events; rows are locked
- * in id order, so concurrent statements cannot deadlock), the orders and their items, the
+ * number of orders: the orders and their items, each session's next seqs (its row lock orders
+ * its events; rows are locked in id order, so concurrent statements cannot deadlock), the
  * locations' next seqs (counter rows locked after the sessions', as everywhere), and the
  * OrderPlaced events in both logs, numbered in the orders' given order. An order is skipped
- * when its session is not open or already has an order under its key; a key committed
- * concurrently fails the whole statement on the unique index.
+ * when its session is not open or already has an order under its key.
+ *
+ * The key is checked by the insert itself (ON CONFLICT DO NOTHING on its unique index), not
+ * by a look-up first: a look-up's plan is made once per connection (generic plans) from the
+ * statistics of that moment, and a database that was young then kept scanning every order
+ * of the table for each batch as it grew. The unique index also waits for a concurrent
+ * order under the same key and then skips this one, where a look-up would not have seen it.
  */
-const PLACE_ORDERS = `
+export const PLACE_ORDERS = `
 with input as (
   select * from jsonb_to_recordset($1::jsonb)
     as o(ord int, id uuid, session_id uuid, key text, placed_at timestamptz, items jsonb, payload jsonb)
-), taken as (
-  -- Each order's session and key, looked up in their unique index. They come as arrays too:
-  -- the planner knows their length, while it takes the JSON for 100 rows.
-  select orders.session_id, orders.idempotency_key
-  from unnest($2::uuid[], $3::text[]) as wanted(session_id, key)
-  join orders on orders.session_id = wanted.session_id and orders.idempotency_key = wanted.key
-), fresh as (
-  select input.* from input
-  where not exists (select 1 from taken where taken.session_id = input.session_id and taken.idempotency_key = input.key)
-), per_session as (
-  select session_id, count(*)::int as n from fresh group by session_id
 ), locked as (
   -- Every session of the batch, by primary key (an index on open sessions alone would be read
   -- whole); whether it is open is read from its locked row.
-  select id, state from sessions where id = any($4::uuid[]) order by id for update
+  select id, state from sessions where id = any($2::uuid[]) order by id for update
+), placed as (
+  insert into orders (id, session_id, status, placed_at, idempotency_key)
+  select input.id, input.session_id, 'PLACED', input.placed_at, input.key
+  from input join locked on locked.id = input.session_id and locked.state = 'OPEN'
+  on conflict (session_id, idempotency_key) do nothing
+  returning id
+), fresh as (
+  select input.* from input join placed using (id)
+), per_session as (
+  select session_id, count(*)::int as n from fresh group by session_id
 ), bumped as (
   update sessions s set last_seq = s.last_seq + per_session.n
-  from per_session, locked
-  where s.id = per_session.session_id and locked.id = s.id and locked.state = 'OPEN'
+  from per_session
+  where s.id = per_session.session_id
   returning s.id, s.location_id, s.last_seq, per_session.n
 ), accepted as (
   select fresh.*, bumped.location_id,
@@ -49,9 +53,6 @@ with input as (
   select accepted.*,
     stream.last_seq - per_location.n + row_number() over (partition by accepted.location_id order by accepted.ord) as location_seq
   from accepted join per_location using (location_id) join stream using (location_id)
-), placed as (
-  insert into orders (id, session_id, status, placed_at, idempotency_key)
-  select id, session_id, 'PLACED', placed_at, key from numbered
 ), items as (
   insert into order_items (id, order_id, position, product_id, product_name, unit_price, quantity, note)
   select gen_random_uuid(), numbered.id, item.position, item.product_id, item.product_name, item.unit_price, item.quantity, item.note
@@ -67,33 +68,35 @@ with input as (
 select ord, session_seq::int, location_seq::int from numbered`;
 
 /** The same for one order: a smaller statement, cheaper to run when orders do not queue. */
-const PLACE_ORDER = `
+export const PLACE_ORDER = `
 with session as (
-  update sessions set last_seq = last_seq + 1
-  where id = $1 and state = 'OPEN'
-    and not exists (select 1 from orders where session_id = $1 and idempotency_key = $2)
-  returning id, location_id, last_seq
+  select id from sessions where id = $1 and state = 'OPEN' for update
 ), placed as (
   insert into orders (id, session_id, status, placed_at, idempotency_key)
   select $3, id, 'PLACED', $4, $2 from session
-  returning id
+  on conflict (session_id, idempotency_key) do nothing
+  returning id, session_id
+), bumped as (
+  update sessions set last_seq = last_seq + 1
+  from placed where sessions.id = placed.session_id
+  returning sessions.id, sessions.location_id, sessions.last_seq
 ), items as (
   insert into order_items (id, order_id, position, product_id, product_name, unit_price, quantity, note)
   select gen_random_uuid(), placed.id, item.position, item.product_id, item.product_name, item.unit_price, item.quantity, item.note
   from placed, jsonb_to_recordset($5::jsonb)
     as item(position smallint, product_id int, product_name text, unit_price numeric, quantity smallint, note text)
 ), stream as (
-  insert into location_streams (location_id, last_seq) select location_id, 1 from session
+  insert into location_streams (location_id, last_seq) select location_id, 1 from bumped
   on conflict (location_id) do update set last_seq = location_streams.last_seq + 1
   returning location_id, last_seq
 ), session_event as (
   insert into session_events (session_id, seq, type, payload, at)
-  select id, last_seq, 'OrderPlaced', $6::jsonb, $4 from session
+  select id, last_seq, 'OrderPlaced', $6::jsonb, $4 from bumped
 ), location_event as (
   insert into location_events (location_id, seq, type, session_id, payload, at)
   select location_id, last_seq, 'OrderPlaced', $1, $6::jsonb, $4 from stream
 )
-select session.last_seq as session_seq, stream.last_seq as location_seq from session, stream`;
+select bumped.last_seq as session_seq, stream.last_seq as location_seq from bumped, stream`;
 
 export interface PlacedSeqs {
   sessionSeq: number;
@@ -117,14 +120,8 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
     items: itemRows(order),
     payload: { order },
   }));
-  const sessionIds = orders.map(({ order }) => order.sessionId);
-  const keys = orders.map(({ idempotencyKey }) => idempotencyKey);
-  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [
-    JSON.stringify(input),
-    sessionIds,
-    keys,
-    [...new Set(sessionIds)],
-  ]);
+  const sessionIds = new Set(orders.map(({ order }) => order.sessionId));
+  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [JSON.stringify(input), [...sessionIds]]);
   const written = new Map(rows.map((row) => [row.ord, { sessionSeq: row.session_seq, locationSeq: row.location_seq }]));
   return orders.map((_order, ord) => written.get(ord) ?? null);
 }

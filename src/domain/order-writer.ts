@@ -50,7 +50,7 @@ export class OrderWriter {
         this.observe.written(batch.length);
         batch.forEach((pending, index) => pending.written(results[index]));
       } catch (error) {
-        // One order's key committed elsewhere meanwhile fails the statement: write each alone.
+        // Whatever failed the statement fails only the orders it concerns: write each alone.
         if (batch.length === 1) batch[0].failed(error);
         else await Promise.all(batch.map((pending) => this.writeAlone(pending)));
       }

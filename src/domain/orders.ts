@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Product } from '../datasources';
 import { Order, OrderStatus, Session, SessionState } from '../entities';
@@ -68,11 +67,8 @@ export class Orders {
     }
 
     const order = newOrderView(session.id, lines, products);
-    const seqs = await this.writer.write(session.locationId, { order, idempotencyKey: key }).catch((error: unknown) => {
-      // The same key committed at the same moment: answered below like any earlier order.
-      if (error instanceof UniqueConstraintViolationException) return null;
-      throw error;
-    });
+    // Null when the session is not open or has an order under this key (also one committed at the same moment).
+    const seqs = await this.writer.write(session.locationId, { order, idempotencyKey: key });
     if (!seqs) {
       const earlier = await this.earlierOrClosed(session.id, key, lines);
       if (earlier) return earlier;
