@@ -43,7 +43,7 @@ export const FULL: Profile = {
     burstConcurrency: 50,
     workers: 2,
   },
-  connections: { target: 20_000, subscriptionsPerSession: 2, workers: 4, concurrencyPerWorker: 64, checkSessions: 100, settleMs: 5_000 },
+  connections: { target: 20_000, subscriptionsPerSession: 2, workers: 2, concurrencyPerWorker: 128, checkSessions: 100, settleMs: 5_000 },
   restart: { clients: 5_000, subscribersPerSession: 5, probeSessions: 100, workers: 2 },
   independence: { few: 10, many: 10_000, subscribers: 3, ratePerSecond: 20, warmupMs: 2_000, durationMs: 10_000, settleMs: 3_000, workers: 2 },
 };
