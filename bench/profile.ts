@@ -22,6 +22,8 @@ export interface Profile {
     burstSessions: number;
     burstSubscribersPerSession: number;
     burstConcurrency: number;
+    /** Bursts sent first and not counted, to warm the service up. */
+    burstWarmups: number;
     workers: number;
   };
   connections: { target: number; subscriptionsPerSession: number; workers: number; concurrencyPerWorker: number; checkSessions: number; settleMs: number };
@@ -41,6 +43,7 @@ export const FULL: Profile = {
     burstSessions: 1_000,
     burstSubscribersPerSession: 5,
     burstConcurrency: 50,
+    burstWarmups: 3,
     workers: 2,
   },
   connections: { target: 20_000, subscriptionsPerSession: 2, workers: 2, concurrencyPerWorker: 128, checkSessions: 100, settleMs: 5_000 },
@@ -60,6 +63,7 @@ export const QUICK: Profile = {
     burstSessions: 50,
     burstSubscribersPerSession: 5,
     burstConcurrency: 50,
+    burstWarmups: 1,
     workers: 2,
   },
   connections: { target: 500, subscriptionsPerSession: 2, workers: 2, concurrencyPerWorker: 64, checkSessions: 20, settleMs: 1_000 },

@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { cpuSpeedMs } from './lib/cpu-speed';
 import { widenEphemeralPorts } from './lib/port-range';
 import { round } from './lib/stats';
 import { FULL, QUICK, type Profile } from './profile';
@@ -70,6 +71,9 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const log = (message: string) => process.stderr.write(`[bench ${round((performance.now() - began) / 1000, 1)}s] ${message}\n`);
   const meta: Record<string, unknown> = { startedAt, mode: profile.mode, machine: machine(), loadAverageAtStart: loadavg().map((v) => round(v, 2)), serviceNodeArgs: options.nodeArgs, ...gitState() };
+  const cpuSpeed = { atStartMs: cpuSpeedMs(), atEndMs: 0 };
+  meta.cpuSpeed = cpuSpeed;
+  log(`cpu speed: a fixed piece of work took ${cpuSpeed.atStartMs} ms (lower is faster)`);
 
   const ports = widenEphemeralPorts();
   meta.ephemeralPorts = { before: ports.before, during: ports.during, ...(ports.note ? { note: ports.note } : {}) };
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
     await cleanUp();
   }
 
+  cpuSpeed.atEndMs = cpuSpeedMs();
   meta.durationSeconds = round((performance.now() - began) / 1000, 1);
   meta.loadAverageAtEnd = loadavg().map((v) => round(v, 2));
   meta.logs = logDir;
@@ -156,7 +161,9 @@ async function main(): Promise<void> {
   const complete = options.only.length === Object.keys(SCENARIOS).length;
   const files = writeResults(RESULTS_DIR, { meta, figures, scenarios: details }, profile.mode === 'full' && complete);
   process.stdout.write(`\n${table(figures)}\n\n`);
-  process.stdout.write(`${profile.mode} run, ${meta.durationSeconds} s, ${describeMachine(meta.machine as ReturnType<typeof machine>)}; figures in ${files.join(', ')}\n`);
+  process.stdout.write(
+    `${profile.mode} run, ${meta.durationSeconds} s, ${describeMachine(meta.machine as ReturnType<typeof machine>)}, cpu speed ${cpuSpeed.atStartMs} ms at the start and ${cpuSpeed.atEndMs} ms at the end (lower is faster); figures in ${files.join(', ')}\n`,
+  );
 }
 
 async function openBenchSessions(url: string, tokens: { demo: string; rival: string }, profile: Profile, log: (message: string) => void) {

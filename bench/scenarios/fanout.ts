@@ -53,7 +53,7 @@ export async function fanout(context: BenchContext): Promise<ScenarioResult> {
         ),
         figure(
           SCENARIO,
-          `burst: one order to each of ${burst.summary.sessions.toLocaleString('en-US')} sessions × ${settings.burstSubscribersPerSession} subscribers, after one such burst to warm up: deliveries per second (${burst.summary.delivered} of ${burst.summary.expected} in ${ms(burst.summary.elapsedMs)}; orders committed at ${burst.summary.ordersPerSecond}/s)`,
+          `burst: one order to each of ${burst.summary.sessions.toLocaleString('en-US')} sessions × ${settings.burstSubscribersPerSession} subscribers, after ${settings.burstWarmups === 1 ? 'one such burst' : `${settings.burstWarmups} such bursts`} to warm up: deliveries per second (${burst.summary.delivered} of ${burst.summary.expected} in ${ms(burst.summary.elapsedMs)}; orders committed at ${burst.summary.ordersPerSecond}/s)`,
           burst.summary.deliveriesPerSecond,
           '/s',
           atLeast(25_000),
@@ -140,7 +140,8 @@ async function oneStream(
 
 /**
  * One order to each of many pool sessions at once (the sender keeps `burstConcurrency` in
- * flight), twice: the second is measured. Every subscriber gets its session's.
+ * flight), after `burstWarmups` such bursts that are not counted. Every subscriber gets its
+ * session's.
  */
 async function burstToSessions(context: BenchContext, service: ServiceProcess, receivers: WorkerGroup, sender: LoadWorker, meter: ReturnType<typeof cpuMeter>) {
   const settings = context.profile.fanout;
@@ -158,9 +159,10 @@ async function burstToSessions(context: BenchContext, service: ServiceProcess, r
     await receivers.all((worker) => worker.waitEvents({ perSubscription: 1, timeoutMs: 60_000 }));
     return placed;
   };
-  // A first burst, not counted, warms the service up (as scenario 1's warm-up does): the
-  // measured one runs on compiled code, as an instance that has been serving does.
-  const warmup = await burst();
+  // Bursts that are not counted warm the service up (as scenario 1's warm-up does): the
+  // measured one runs on compiled code, as on an instance that has been serving a while.
+  const warmups = [];
+  for (let round = 0; round < settings.burstWarmups; round += 1) warmups.push(await burst());
   await receivers.all((worker) => worker.stats());
   const [send, cpu] = await withCpu(meter, burst);
   const receipts = await receivers.all((worker) => worker.takeReceipts());
@@ -186,7 +188,7 @@ async function burstToSessions(context: BenchContext, service: ServiceProcess, r
     elapsedMs: round(elapsedMs, 0),
     deliveriesPerSecond: round((latencies.length / elapsedMs) * 1000, 0),
     ordersPerSecond: ordersPerSecond(send),
-    warmupOrdersPerSecond: ordersPerSecond(warmup),
+    warmupOrdersPerSecond: warmups.map(ordersPerSecond),
   };
   return [
     {
@@ -194,8 +196,8 @@ async function burstToSessions(context: BenchContext, service: ServiceProcess, r
       subscribeFailures: subscribed.reduce((sum, result) => sum + result.failed, 0),
       subscribeErrors: subscribed.flatMap((result) => result.errors),
       subscriptionsLiveAfterMs: liveAfterMs,
-      failedOrders: send.failed + warmup.failed,
-      orderErrors: [...warmup.errors, ...send.errors],
+      failedOrders: warmups.reduce((sum, warmup) => sum + warmup.failed, send.failed),
+      orderErrors: [...warmups.flatMap((warmup) => warmup.errors), ...send.errors],
       latency: summarize(latencies),
       gaps: stats.reduce((sum, s) => sum + s.gaps, 0),
       duplicates: stats.reduce((sum, s) => sum + s.duplicates, 0),
