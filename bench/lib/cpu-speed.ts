@@ -8,9 +8,9 @@ const SAMPLE = { id: '5f0c3a9e-8d2b-4c1a-9e7f-2b6d1c0a4e3f', items: [{ productId
 
 /**
  * How long one core of this machine takes for a fixed piece of work (JSON and hashing, as
- * a request's), the best of ten rounds of about 0.1 s: lower is faster. This VM's speed
- * moves by up to a factor of two, from hour to hour and even from second to second, and
- * comparing one run's figures with another's needs an idea of it.
+ * a request's), the best of ten rounds of about 0.1 s: lower is faster. Machines of one kind
+ * differ by up to a factor of two, and one machine's speed moves from run to run: comparing
+ * one run's figures with another's needs an idea of it.
  */
 export function cpuSpeedMs(): number {
   let best = Infinity;
