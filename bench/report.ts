@@ -41,7 +41,7 @@ function formatNumber(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-function formatValue(value: number | null, unit: string): string {
+export function formatValue(value: number | null, unit: string): string {
   if (value === null) return 'not measured';
   return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
 }

@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cpuSpeedMs } from './lib/cpu-speed';
 import { widenEphemeralPorts } from './lib/port-range';
 import { round } from './lib/stats';
@@ -45,17 +45,20 @@ interface Options {
   logLevel: string;
   /** Extra flags for the service's node, e.g. --max-semi-space-size=32 (a V8 setting to try). */
   nodeArgs: string[];
+  /** The checkout whose built service (dist/src/main.js) is measured: this one unless told (bench/compare.ts). */
+  serviceCheckout: string;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { profile: FULL, only: Object.keys(SCENARIOS), cpuProfile: false, logLevel: 'info', nodeArgs: [] };
+  const options: Options = { profile: FULL, only: Object.keys(SCENARIOS), cpuProfile: false, logLevel: 'info', nodeArgs: [], serviceCheckout: PROJECT };
   for (const arg of argv) {
     if (arg === '--quick') options.profile = QUICK;
     else if (arg === '--cpu-prof') options.cpuProfile = true;
     else if (arg.startsWith('--only=')) options.only = arg.slice('--only='.length).split(',').filter(Boolean);
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
     else if (arg.startsWith('--node-arg=')) options.nodeArgs.push(arg.slice('--node-arg='.length));
-    else throw new Error(`unknown option ${arg}; use --quick, --only=${Object.keys(SCENARIOS).join(',')}, --cpu-prof, --log-level=<level>, --node-arg=<flag>`);
+    else if (arg.startsWith('--service=')) options.serviceCheckout = resolve(arg.slice('--service='.length));
+    else throw new Error(`unknown option ${arg}; use --quick, --only=${Object.keys(SCENARIOS).join(',')}, --cpu-prof, --log-level=<level>, --node-arg=<flag>, --service=<checkout>`);
   }
   const unknown = options.only.filter((name) => !(name in SCENARIOS));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; scenarios: ${Object.keys(SCENARIOS).join(', ')}`);
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   const logDir = join(RESULTS_DIR, 'logs', `${startedAt.replace(/[:.]/g, '-')}-${profile.mode}`);
   mkdirSync(logDir, { recursive: true });
   const log = (message: string) => process.stderr.write(`[bench ${round((performance.now() - began) / 1000, 1)}s] ${message}\n`);
-  const meta: Record<string, unknown> = { startedAt, mode: profile.mode, machine: machine(), loadAverageAtStart: loadavg().map((v) => round(v, 2)), serviceNodeArgs: options.nodeArgs, ...gitState() };
+  const meta: Record<string, unknown> = { startedAt, mode: profile.mode, machine: machine(), loadAverageAtStart: loadavg().map((v) => round(v, 2)), serviceNodeArgs: options.nodeArgs, ...gitState(options.serviceCheckout) };
   const cpuSpeed = { atStartMs: cpuSpeedMs(), atEndMs: 0 };
   meta.cpuSpeed = cpuSpeed;
   log(`cpu speed: a fixed piece of work took ${cpuSpeed.atStartMs} ms (lower is faster)`);
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
         logFile: join(logDir, `service-${scenario}.log`),
         logLevel: options.logLevel,
         nodeArgs: [...options.nodeArgs, ...(options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(logDir, 'profiles', scenario)}`] : [])],
+        entry: join(options.serviceCheckout, 'dist', 'src', 'main.js'),
       });
       services.push(service);
       const ms = await service.start();
@@ -159,7 +163,8 @@ async function main(): Promise<void> {
   meta.logs = logDir;
   meta.service = { NODE_ENV: 'production', LOG_LEVEL: options.logLevel, pubSub: 'redis', database: `${DATABASE_SERVER_URL}/ordered_bench_*`, siblings: 'development doubles, own process' };
   const complete = options.only.length === Object.keys(SCENARIOS).length;
-  const files = writeResults(RESULTS_DIR, { meta, figures, scenarios: details }, profile.mode === 'full' && complete);
+  const ownService = options.serviceCheckout === PROJECT;
+  const files = writeResults(RESULTS_DIR, { meta, figures, scenarios: details }, profile.mode === 'full' && complete && ownService);
   process.stdout.write(`\n${table(figures)}\n\n`);
   process.stdout.write(
     `${profile.mode} run, ${meta.durationSeconds} s, ${describeMachine(meta.machine as ReturnType<typeof machine>)}, cpu speed ${cpuSpeed.atStartMs} ms at the start and ${cpuSpeed.atEndMs} ms at the end (lower is faster); figures in ${files.join(', ')}\n`,
@@ -210,11 +215,12 @@ function openFilesLimit(): string {
   return `${soft}/${hard}`;
 }
 
-function gitState(): Record<string, unknown> {
+/** The commit of the checkout whose service is measured, and whether its sources differ from it. */
+function gitState(checkout: string): Record<string, unknown> {
   try {
-    const commit = execSync('git rev-parse --short HEAD', { cwd: PROJECT, encoding: 'utf8' }).trim();
-    const dirty = execSync('git status --porcelain -- src', { cwd: PROJECT, encoding: 'utf8' }).trim() !== '';
-    return { commit, serviceSourcesChanged: dirty };
+    const commit = execSync('git rev-parse --short HEAD', { cwd: checkout, encoding: 'utf8' }).trim();
+    const dirty = execSync('git status --porcelain -- src', { cwd: checkout, encoding: 'utf8' }).trim() !== '';
+    return { commit, serviceSourcesChanged: dirty, ...(checkout === PROJECT ? {} : { serviceCheckout: checkout }) };
   } catch {
     return {};
   }

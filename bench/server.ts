@@ -129,6 +129,8 @@ export interface ServiceOptions {
   logLevel?: string;
   /** Extra arguments for node, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** The service's entry point: this checkout's dist/src/main.js unless told. */
+  entry?: string;
 }
 
 /** The built service (dist/src/main.js) in production mode as its own process. */
@@ -153,7 +155,7 @@ export class ServiceProcess {
     const startedAt = performance.now();
     const chosenPort = port || (await freePort());
     const child = spawnNode(
-      join(PROJECT, 'dist', 'src', 'main.js'),
+      options.entry ?? join(PROJECT, 'dist', 'src', 'main.js'),
       options.nodeArgs ?? [],
       {
         NODE_ENV: 'production',
