@@ -67,6 +67,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     formatError,
     trustProxy: config.trustProxy,
     introspection: config.playground,
+    keepAliveMs: config.webSocketKeepAliveMs,
   });
   const { handler, apollo } = await createHttpApp({
     httpServer,

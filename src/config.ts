@@ -29,6 +29,11 @@ export interface Config {
   trustProxy: boolean;
   /** The GraphQL IDE at / and /graphql, and schema introspection; on by default outside production. */
   playground: boolean;
+  /**
+   * How often an idle WebSocket is pinged; one that has not answered by the next ping is
+   * closed. 0: never (a vanished client is then noticed only when TCP gives up on it).
+   */
+  webSocketKeepAliveMs: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +103,9 @@ export function loadConfig(env: Env = process.env): Config {
     productCacheTtlMs: integer('PRODUCT_CACHE_TTL_MS', 5000, 0, 60000),
     trustProxy: flag('TRUST_PROXY', false),
     playground: flag('PLAYGROUND', !production),
+    // graphql-ws pings every 12 s by default: 1,650 pings a second at 20,000 idle sockets. Load
+    // balancers commonly drop a connection after 60 s of silence; 30 s keeps well inside that.
+    webSocketKeepAliveMs: integer('WS_KEEPALIVE_MS', 30000, 0, 600000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

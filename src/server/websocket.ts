@@ -48,6 +48,8 @@ export function createWebSocketServer(options: {
   trustProxy: boolean;
   introspection: boolean;
   formatError: FormatError;
+  /** How often idle sockets are pinged (0: never); see Config.webSocketKeepAliveMs. */
+  keepAliveMs: number;
 }) {
   const { services, formatError, metrics, logger } = options;
   const wss = new WebSocketServer({ server: options.httpServer, path: GRAPHQL_PATH, maxPayload: 256 * 1024, perMessageDeflate: false });
@@ -114,6 +116,7 @@ export function createWebSocketServer(options: {
       onError: (ctx, _id, _payload, errors) => format(errors, stateOf(ctx.extra).connectionId),
     },
     wss,
+    options.keepAliveMs,
   );
   return {
     wss,

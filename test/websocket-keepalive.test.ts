@@ -1,0 +1,72 @@
+import WebSocket from 'ws';
+import { ConfigError, loadConfig } from '../src/config';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+jest.setTimeout(30_000);
+
+/** A graphql-ws socket, acknowledged; `autoPong: false` makes it ignore the server's pings. */
+async function acknowledgedSocket(url: string, autoPong: boolean): Promise<{ socket: WebSocket; pings: number[]; closed: Promise<number> }> {
+  const socket = new WebSocket(url, 'graphql-transport-ws', { autoPong });
+  const pings: number[] = [];
+  socket.on('ping', () => pings.push(Date.now()));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.once('message', (data) => (JSON.parse(String(data)).type === 'connection_ack' ? resolve() : reject(new Error(String(data)))));
+    socket.once('error', reject);
+  });
+  return { socket, pings, closed };
+}
+
+describe('WebSocket keep-alive (WS_KEEPALIVE_MS)', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp({ webSocketKeepAliveMs: 200 });
+  });
+  afterAll(async () => {
+    await test.stop();
+  });
+
+  it('pings an idle socket, and keeps it while it answers', async () => {
+    const { socket, pings } = await acknowledgedSocket(test.wsUrl, true);
+    await waitFor(async () => pings.length >= 3, 'three pings');
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+  });
+
+  it('closes a socket that stops answering pings', async () => {
+    const { pings, closed } = await acknowledgedSocket(test.wsUrl, false);
+    // Terminated without a closing handshake: the client sees an abnormal closure.
+    expect(await closed).toBe(1006);
+    expect(pings.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is read from the environment: 30 s unless told, 0 for never, and a clear error for nonsense', () => {
+    expect(loadConfig({}).webSocketKeepAliveMs).toBe(30_000);
+    expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).webSocketKeepAliveMs).toBe(0);
+    expect(() => loadConfig({ WS_KEEPALIVE_MS: 'often' })).toThrow(ConfigError);
+    expect(() => loadConfig({ WS_KEEPALIVE_MS: '-1' })).toThrow(/WS_KEEPALIVE_MS must be an integer from 0 to 600000/);
+  });
+});
+
+describe('WebSocket keep-alive turned off (WS_KEEPALIVE_MS=0)', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp({ webSocketKeepAliveMs: 0 });
+  });
+  afterAll(async () => {
+    await test.stop();
+  });
+
+  it('sends no pings, and leaves a silent socket open', async () => {
+    const { socket, pings } = await acknowledgedSocket(test.wsUrl, false);
+    // What a keep-alive of 200 ms would ping five times over.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(pings).toEqual([]);
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+  });
+});
