@@ -6,10 +6,10 @@ import { waitFor } from './support/wait';
 jest.setTimeout(30_000);
 
 /** A graphql-ws socket, acknowledged; `autoPong: false` makes it ignore the server's pings. */
-async function acknowledgedSocket(url: string, autoPong: boolean): Promise<{ socket: WebSocket; pings: number[]; closed: Promise<number> }> {
+async function acknowledgedSocket(url: string, autoPong: boolean): Promise<{ socket: WebSocket; pings: Buffer[]; closed: Promise<number> }> {
   const socket = new WebSocket(url, 'graphql-transport-ws', { autoPong });
-  const pings: number[] = [];
-  socket.on('ping', () => pings.push(Date.now()));
+  const pings: Buffer[] = [];
+  socket.on('ping', (data: Buffer) => pings.push(data));
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
@@ -20,27 +20,37 @@ async function acknowledgedSocket(url: string, autoPong: boolean): Promise<{ soc
 }
 
 describe('WebSocket keep-alive (WS_KEEPALIVE_MS)', () => {
-  let test: TestApp;
+  let pinging: TestApp;
+  let silent: TestApp;
 
   beforeAll(async () => {
-    test = await startTestApp({ webSocketKeepAliveMs: 200 });
+    [pinging, silent] = await Promise.all([startTestApp({ webSocketKeepAliveMs: 200 }), startTestApp({ webSocketKeepAliveMs: 0 })]);
   });
   afterAll(async () => {
-    await test.stop();
+    await Promise.all([pinging.stop(), silent.stop()]);
   });
 
   it('pings an idle socket, and keeps it while it answers', async () => {
-    const { socket, pings } = await acknowledgedSocket(test.wsUrl, true);
+    const { socket, pings } = await acknowledgedSocket(pinging.wsUrl, true);
     await waitFor(async () => pings.length >= 3, 'three pings');
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
   });
 
   it('closes a socket that stops answering pings', async () => {
-    const { pings, closed } = await acknowledgedSocket(test.wsUrl, false);
+    const { pings, closed } = await acknowledgedSocket(pinging.wsUrl, false);
     // Terminated without a closing handshake: the client sees an abnormal closure.
     expect(await closed).toBe(1006);
     expect(pings.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sends no pings when it is 0, and leaves a silent socket open', async () => {
+    const { socket, pings } = await acknowledgedSocket(silent.wsUrl, false);
+    // What a keep-alive of 200 ms would ping five times over.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(pings).toEqual([]);
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
   });
 
   it('is read from the environment: 30 s unless told, 0 for never, and a clear error for nonsense', () => {
@@ -48,25 +58,5 @@ describe('WebSocket keep-alive (WS_KEEPALIVE_MS)', () => {
     expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).webSocketKeepAliveMs).toBe(0);
     expect(() => loadConfig({ WS_KEEPALIVE_MS: 'often' })).toThrow(ConfigError);
     expect(() => loadConfig({ WS_KEEPALIVE_MS: '-1' })).toThrow(/WS_KEEPALIVE_MS must be an integer from 0 to 600000/);
-  });
-});
-
-describe('WebSocket keep-alive turned off (WS_KEEPALIVE_MS=0)', () => {
-  let test: TestApp;
-
-  beforeAll(async () => {
-    test = await startTestApp({ webSocketKeepAliveMs: 0 });
-  });
-  afterAll(async () => {
-    await test.stop();
-  });
-
-  it('sends no pings, and leaves a silent socket open', async () => {
-    const { socket, pings } = await acknowledgedSocket(test.wsUrl, false);
-    // What a keep-alive of 200 ms would ping five times over.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(pings).toEqual([]);
-    expect(socket.readyState).toBe(WebSocket.OPEN);
-    socket.close();
   });
 });
