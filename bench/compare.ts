@@ -14,11 +14,6 @@ import { formatValue, type Figure } from './report';
 const PROJECT = join(__dirname, '..', '..');
 const RUN = join(PROJECT, 'dist', 'bench', 'run.js');
 
-interface Measured {
-  label: string;
-  figures: Figure[];
-}
-
 function main(): void {
   const args = process.argv.slice(2);
   const ref = args.find((arg) => !arg.startsWith('--'));
@@ -30,7 +25,7 @@ function main(): void {
   const checkout = join(PROJECT, 'bench', 'results', 'compare', commit);
   buildCheckout(commit, checkout);
   try {
-    const runs: { theirs: Measured[]; ours: Measured[] } = { theirs: [], ours: [] };
+    const runs: { theirs: Figure[][]; ours: Figure[][] } = { theirs: [], ours: [] };
     for (let round = 1; round <= rounds; round += 1) {
       runs.theirs.push(bench(`${commit} (round ${round})`, [...benchArgs, `--service=${checkout}`]));
       runs.ours.push(bench(`this checkout (round ${round})`, benchArgs));
@@ -58,24 +53,22 @@ function buildCheckout(commit: string, checkout: string): void {
 }
 
 /** One bench run; its figures from the results file it names on its last line. */
-function bench(label: string, args: string[]): Measured {
+function bench(label: string, args: string[]): Figure[] {
   process.stderr.write(`[compare] ${label}: node dist/bench/run.js ${args.join(' ')}\n`);
   const run = spawnSync(process.execPath, [RUN, ...args], { cwd: PROJECT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (run.status !== 0) throw new Error(`the bench run for ${label} failed (exit ${run.status})`);
   const file = /figures in (\S+?\.json)/.exec(run.stdout)?.[1];
   if (!file) throw new Error(`the bench run for ${label} named no results file`);
-  const { figures } = JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] };
-  return { label, figures };
+  return (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures;
 }
 
 /**
  * One row per figure (matched by scenario and position: a figure's name carries its own
  * details), the other commit's values, then this checkout's.
  */
-function sideBySide(commit: string, theirs: Measured[], ours: Measured[]): string {
-  const [first] = theirs;
-  const rows = first.figures.map((figure, index) => {
-    const values = (runs: Measured[]) => runs.map((run) => (run.figures[index] ? formatValue(run.figures[index].value, run.figures[index].unit) : '—')).join(' · ');
+function sideBySide(commit: string, theirs: Figure[][], ours: Figure[][]): string {
+  const rows = theirs[0].map((figure, index) => {
+    const values = (runs: Figure[][]) => runs.map((run) => (run[index] ? formatValue(run[index].value, run[index].unit) : '—')).join(' · ');
     const name = figure.name.replace(/ \(.*$/, '');
     return `| ${figure.scenario} | ${name} | ${values(theirs)} | ${values(ours)} |`;
   });
