@@ -19,6 +19,7 @@ function main(): void {
   const ref = args.find((arg) => !arg.startsWith('--'));
   if (!ref) throw new Error('usage: npm run bench:compare -- <git ref> [--rounds=N] [bench options, e.g. --only=throughput]');
   const rounds = Number(args.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 2);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number from 1');
   const benchArgs = args.filter((arg) => arg !== ref && !arg.startsWith('--rounds='));
 
   const commit = git('rev-parse', '--short', `${ref}^{commit}`);
