@@ -210,9 +210,15 @@ export class ServiceProcess {
     return Number(line?.split(/\s{2,}/)[1] ?? NaN);
   }
 
-  /** Its Prometheus metrics, each series (name with labels) to its value. */
-  async metrics(): Promise<Map<string, number>> {
-    const response = await fetch(this.url.replace(/\/graphql$/, '/metrics'));
+  /**
+   * Its Prometheus metrics (those named, or all), each series (name with labels) to its
+   * value. Naming them keeps a poll cheap: the process metrics of a full scrape walk every
+   * open socket, 17 ms of the service's time with 5,000 WebSockets.
+   */
+  async metrics(names: string[] = []): Promise<Map<string, number>> {
+    const query = new URLSearchParams(names.map((name): [string, string] => ['name', name])).toString();
+    const response = await fetch(`${this.url.replace(/\/graphql$/, '/metrics')}${query ? `?${query}` : ''}`);
+    if (!response.ok) throw new Error(`/metrics answered ${response.status}: ${await response.text()}`);
     const series = new Map<string, number>();
     for (const line of (await response.text()).split('\n')) {
       if (!line || line.startsWith('#')) continue;
@@ -225,7 +231,7 @@ export class ServiceProcess {
   /** One value of its Prometheus metrics (the sum over label sets), or NaN. */
   async metric(name: string): Promise<number> {
     let sum = NaN;
-    for (const [series, value] of await this.metrics()) {
+    for (const [series, value] of await this.metrics([name])) {
       if (series === name || series.startsWith(`${name}{`)) sum = (Number.isNaN(sum) ? 0 : sum) + value;
     }
     return sum;
@@ -237,7 +243,8 @@ export class ServiceProcess {
    * worst and p99 delay (a blocked or starved process); GC time is the growth of its sum.
    */
   async runtime(): Promise<RuntimeReading> {
-    const series = await this.metrics();
+    // The lag gauge's collection sets its max and p99 and starts a new interval.
+    const series = await this.metrics(['ordered_nodejs_eventloop_lag_seconds', 'ordered_nodejs_eventloop_lag_max_seconds', 'ordered_nodejs_eventloop_lag_p99_seconds', 'ordered_nodejs_gc_duration_seconds']);
     const gc = (kind: string) => series.get(`ordered_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) ?? 0;
     return {
       eventLoopDelayMaxMs: Math.round((series.get('ordered_nodejs_eventloop_lag_max_seconds') ?? NaN) * 1e4) / 10,

@@ -80,4 +80,21 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ordered_' });
   }
+
+  /**
+   * The exposition text of the named metrics only (see `unknown` first). A poll for one
+   * figure then skips the process metrics, whose collection walks every open file and handle
+   * (about 17 ms with 5,000 WebSockets open, against well under one for a single gauge).
+   */
+  async only(names: readonly string[]): Promise<string> {
+    let text = '';
+    // In order: a metric's collection may set others (the event-loop lag sets its min, max, p99 …).
+    for (const name of names) text += `${await this.registry.getSingleMetricAsString(name)}\n`;
+    return text;
+  }
+
+  /** Those of `names` that are no metric of this registry. */
+  unknown(names: readonly string[]): string[] {
+    return names.filter((name) => !this.registry.getSingleMetric(name));
+  }
 }

@@ -90,4 +90,26 @@ describe('health, readiness and metrics', () => {
     expect(after).toContain('ordered_websockets_open');
     expect(after).toContain('ordered_event_delivery_seconds');
   });
+
+  it('answers only the metrics named in ?name=, and says which names it does not know', async () => {
+    const metrics = test.app.url.replace('/graphql', '/metrics');
+    const session = await openSession(test.app.url, await login(test.app.url), 'Metrics by name');
+    expect((await placeOrder(test.app.url, session.code, [{ productId: DEMO.espresso.id, quantity: 1 }])).errors).toBeUndefined();
+
+    const named = await fetch(`${metrics}?name=ordered_orders_placed_total&name=ordered_websockets_open`);
+    expect(named.status).toBe(200);
+    expect(named.headers.get('content-type')).toContain('text/plain');
+    const text = await named.text();
+    expect(text).toContain('# TYPE ordered_orders_placed_total counter');
+    expect(text).toContain('# TYPE ordered_websockets_open gauge');
+    expect(text).not.toContain('ordered_process_open_fds');
+    expect(text).not.toContain('ordered_graphql_requests_total');
+    const all = await (await fetch(metrics)).text();
+    expect(metricValue(text, 'ordered_orders_placed_total')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'ordered_orders_placed_total')).toBe(metricValue(all, 'ordered_orders_placed_total'));
+
+    const unknown = await fetch(`${metrics}?name=ordered_orders_placed_total&name=ordered_no_such_thing`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('no metric named ordered_no_such_thing');
+  });
 });

@@ -66,8 +66,12 @@ export async function createHttpApp(options: {
     const [database, pubSub] = await Promise.all([databaseReachable(services), services.bus.isReachable()]);
     res.status(database && pubSub ? 200 : 503).json({ status: database && pubSub ? 'ready' : 'unavailable', database, pubSub });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  // `?name=<metric>` (repeatable) answers only those metrics: cheap enough to poll.
+  app.get('/metrics', async (req, res) => {
+    const names = [req.query.name ?? []].flat().map(String);
+    const unknown = metrics.unknown(names);
+    if (unknown.length > 0) return void res.status(404).type('text/plain').send(`no metric named ${unknown.join(', ')}`);
+    res.type(metrics.registry.contentType).send(names.length > 0 ? await metrics.only(names) : await metrics.registry.metrics());
   });
   if (options.playground) app.use(playgroundRouter(GRAPHQL_PATH));
   // GET queries (and Apollo's answer to other methods); every POST goes to graphqlPost below.
