@@ -97,6 +97,9 @@ export async function createApp(config: Config, logger: Logger = createLogger())
       const startedAt = performance.now();
       // Redis forgets this instance's topics when its connection closes: no UNSUBSCRIBE each.
       bus.beginClosing();
+      // No new connections: clients told to go away reconnect at once, and the kernel now
+      // refuses them instead of this process accepting, parsing and dropping each attempt.
+      httpServer.close();
       // WebSockets first: told "going away", they get CLOSE_GRACE_MS to answer. Apollo's HTTP
       // drain would otherwise end their sockets under ws, which then ends them a second time.
       await webSockets.dispose();

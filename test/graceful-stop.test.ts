@@ -40,7 +40,15 @@ describe('stopping an instance', () => {
     const silent = await unresponsiveWebSocket(instance.wsUrl);
 
     // Without the cut-off, ws waits 30 s for the silent client's answer: longer than this test may take.
-    await instance.stop();
+    const stopped = instance.stop();
+    // While it waits for its clients, it takes no new connection: reconnecting clients are refused by the kernel.
+    const { port } = new URL(instance.wsUrl);
+    const attempt = await new Promise<string>((resolve) => {
+      const socket = connect({ port: Number(port), host: '127.0.0.1' });
+      socket.once('connect', () => resolve('accepted')).once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(attempt).toBe('ECONNREFUSED');
+    await stopped;
 
     expect(closeCode).toBe(1001);
     silent.destroy();
