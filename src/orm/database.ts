@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import type { Logger } from '../logger';
 import { ormConfig } from './orm-config';
 
@@ -27,15 +28,17 @@ async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const name = decodeURIComponent(url.pathname.slice(1));
   if (!name) return;
   url.pathname = '/postgres';
-  const admin = await MikroORM.init({ ...ormConfig(url.toString()), entities: [], migrations: {}, discovery: { warnWhenNoEntities: false } });
+  // One plain connection (a second MikroORM for one query took twice as long).
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
   try {
-    const rows = await admin.em.getConnection().execute('select 1 from pg_database where datname = ?', [name]);
-    if (rows.length === 0) await admin.em.getConnection().execute(`create database "${name.replace(/"/g, '""')}"`);
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}"`);
   } catch (error) {
-    // Another instance may have created it at the same moment (a duplicate name, 23505).
-    const message = String((error as Error).message);
-    if (!message.includes('already exists') && (error as { code?: string }).code !== '23505') throw error;
+    // Another instance may have created it at the same moment (42P04, or 23505 from the catalog's index).
+    const code = (error as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw error;
   } finally {
-    await admin.close();
+    await admin.end();
   }
 }
