@@ -41,7 +41,7 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { cwd: PROJECT, encoding: 'utf8' }).trim();
 }
 
-/** A worktree of `commit` with its service built (dist/src), sharing this checkout's node_modules. */
+/** A worktree of `commit` with its service built as that commit builds it, sharing this checkout's node_modules. */
 function buildCheckout(commit: string, checkout: string): void {
   // Left over from a run that was stopped: remove it, and forget it if its folder is gone.
   if (existsSync(checkout)) git('worktree', 'remove', '--force', checkout);
@@ -50,7 +50,8 @@ function buildCheckout(commit: string, checkout: string): void {
   git('worktree', 'add', '--detach', checkout, commit);
   symlinkSync(join(PROJECT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
   process.stderr.write(`[compare] building ${commit} in ${checkout}\n`);
-  execFileSync(join(PROJECT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: checkout, stdio: 'inherit' });
+  // Its own build script: since 2 December 2026 that also bundles the service (dist/ordered.js).
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: checkout, stdio: ['ignore', 2, 2] });
 }
 
 /** One bench run; its figures from the results file it names on its last line. */

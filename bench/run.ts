@@ -14,7 +14,7 @@ import { independence } from './scenarios/independence';
 import { latency } from './scenarios/latency';
 import { restart } from './scenarios/restart';
 import { throughput } from './scenarios/throughput';
-import { BenchDatabase, ServiceProcess, SiblingDoublesProcess } from './server';
+import { BenchDatabase, serviceEntry, ServiceProcess, SiblingDoublesProcess } from './server';
 import { DEMO, exerciseEveryWrite, login, openSessions } from './setup';
 import { LOAD_PROFILE_DIR } from './workers';
 
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
         logFile: join(logDir, `service-${scenario}.log`),
         logLevel: options.logLevel,
         nodeArgs: [...options.nodeArgs, ...(options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(logDir, 'profiles', scenario)}`] : [])],
-        entry: join(options.serviceCheckout, 'dist', 'src', 'main.js'),
+        entry: serviceEntry(options.serviceCheckout),
       });
       services.push(service);
       const ms = await service.start();

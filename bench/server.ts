@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -16,6 +16,12 @@ function inheritedEnv(): Record<string, string> {
 }
 
 /** Spawns `node <script>` through bash with the open-files limit raised to the hard limit; output goes to `logFile`. */
+/** What `npm start` runs in a built checkout: the bundle, or dist/src/main.js in a checkout from before it. */
+export function serviceEntry(checkout: string): string {
+  const bundle = join(checkout, 'dist', 'ordered.js');
+  return existsSync(bundle) ? bundle : join(checkout, 'dist', 'src', 'main.js');
+}
+
 function spawnNode(script: string, nodeArgs: string[], env: Record<string, string>, logFile: string): ChildProcess {
   const log = openSync(logFile, 'a');
   const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs, script], {
@@ -129,7 +135,7 @@ export interface ServiceOptions {
   logLevel?: string;
   /** Extra arguments for node, e.g. --cpu-prof. */
   nodeArgs?: string[];
-  /** The service's entry point: this checkout's dist/src/main.js unless told. */
+  /** The service's entry point: this checkout's (see serviceEntry) unless told. */
   entry?: string;
 }
 
@@ -155,7 +161,7 @@ export class ServiceProcess {
     const startedAt = performance.now();
     const chosenPort = port || (await freePort());
     const child = spawnNode(
-      options.entry ?? join(PROJECT, 'dist', 'src', 'main.js'),
+      options.entry ?? serviceEntry(PROJECT),
       options.nodeArgs ?? [],
       {
         NODE_ENV: 'production',
