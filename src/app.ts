@@ -81,6 +81,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     formatError,
   });
   httpServer.on('request', handler);
+  await bus.connected();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     // A deep accept queue: after a restart thousands of clients reconnect at once, and

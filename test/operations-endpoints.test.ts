@@ -1,5 +1,6 @@
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
+import { testRedisUrl } from './support/environment';
 import { TcpProxy } from './support/tcp-proxy';
 import { metricValue } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -72,6 +73,20 @@ describe('health, readiness and metrics', () => {
 
     await proxy.open();
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('listens only once its Redis connections are up, so it is ready as soon as it listens', async () => {
+    const redis = new URL(testRedisUrl());
+    const slowRedis = new TcpProxy(redis.hostname, Number(redis.port || 6379), 300);
+    await slowRedis.open();
+    const instance = await test.startAnotherInstance({ redisUrl: `redis://127.0.0.1:${slowRedis.port}` });
+    try {
+      const ready = await fetch(instance.url.replace('/graphql', '/readyz'));
+      expect(await ready.json()).toEqual({ status: 'ready', database: true, pubSub: true });
+    } finally {
+      await instance.stop();
+      await slowRedis.cut();
+    }
   });
 
   it('counts orders placed, requests and errors by code in Prometheus format', async () => {

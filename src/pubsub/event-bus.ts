@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -8,6 +8,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 export const PUBLISH_TIMEOUT_MS = 1_000;
 /** How long a PING may take before Redis counts as unreachable. */
 const PING_TIMEOUT_MS = 1_000;
+/** How long a starting instance waits for its Redis connections before it listens anyway. */
+const CONNECT_WAIT_MS = 1_000;
 
 /** One topic listened to on this instance. */
 export interface Listening {
@@ -96,6 +98,19 @@ export class EventBus {
         );
       },
     };
+  }
+
+  /**
+   * Resolves once the Redis connections are up, or have failed, or after CONNECT_WAIT_MS: an
+   * instance that listens before then publishes nothing (publishes fail fast while connecting)
+   * and says it is not ready. One started while Redis is away goes on without it.
+   */
+  async connected(): Promise<void> {
+    await Promise.all(
+      this.connections.map((connection) =>
+        connection.status === 'ready' ? undefined : once(connection, 'ready', { signal: AbortSignal.timeout(CONNECT_WAIT_MS) }).catch(() => undefined),
+      ),
+    );
   }
 
   /** Whether Redis answers, within a second (always true in-process). */

@@ -9,19 +9,22 @@ export class TcpProxy {
   constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
+    /** How long each connection waits before it is forwarded (what the client sends meanwhile is kept): a slow server. */
+    private readonly forwardAfterMs = 0,
   ) {}
 
   async open(): Promise<void> {
     const server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      this.track(client);
+      const forward = () => {
+        if (client.destroyed) return;
+        const upstream = this.track(connect(this.targetPort, this.targetHost));
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      };
+      if (this.forwardAfterMs > 0) setTimeout(forward, this.forwardAfterMs);
+      else forward();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -29,6 +32,13 @@ export class TcpProxy {
     });
     this.port = (server.address() as { port: number }).port;
     this.server = server;
+  }
+
+  private track(socket: Socket): Socket {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    return socket;
   }
 
   /** Stops forwarding on the open connections, in both directions: the server seems to hang. */
