@@ -104,6 +104,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
       // WebSockets first: told "going away", they get CLOSE_GRACE_MS to answer. Apollo's HTTP
       // drain would otherwise end their sockets under ws, which then ends them a second time.
       await webSockets.dispose();
+      const webSocketsClosedAt = performance.now();
       // HTTP requests in flight finish.
       await apollo.stop();
       const drainedAt = performance.now();
@@ -111,7 +112,12 @@ export async function createApp(config: Config, logger: Logger = createLogger())
       await orm.close();
       await siblingDoubles?.stop();
       const ms = (from: number, to: number) => Math.round(to - from);
-      logger.info('stopped serving', { webSocketsAtStop, drainMs: ms(startedAt, drainedAt), closeMs: ms(drainedAt, performance.now()) });
+      logger.info('stopped serving', {
+        webSocketsAtStop,
+        webSocketsMs: ms(startedAt, webSocketsClosedAt),
+        drainMs: ms(startedAt, drainedAt),
+        closeMs: ms(drainedAt, performance.now()),
+      });
     })());
 
   return {
