@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+const UNSCRAPED_DEFAULT_METRICS = [
+  'ordered_nodejs_active_handles',
+  'ordered_nodejs_active_handles_total',
+  'ordered_nodejs_active_resources',
+  'ordered_nodejs_active_resources_total',
+];
+
 /** Prometheus metrics of one instance, served at /metrics. Each app has its own registry. */
 export class Metrics {
   readonly registry = new Registry();
@@ -79,6 +86,10 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ordered_' });
+    // These list every handle and resource of the process at each scrape: with 15,000 WebSockets
+    // open they held the event loop for about 28 ms of a 48 ms scrape. ordered_websockets_open
+    // counts the sockets that matter.
+    for (const name of UNSCRAPED_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
   }
 
   /**

@@ -104,6 +104,10 @@ describe('health, readiness and metrics', () => {
     expect(after).toMatch(/ordered_sibling_request_duration_seconds_count\{service="products",outcome="ok"\} \d+/);
     expect(after).toContain('ordered_websockets_open');
     expect(after).toContain('ordered_event_delivery_seconds');
+    expect(after).toContain('ordered_process_open_fds');
+    // Listing every handle per scrape costs the event loop milliseconds per thousand sockets.
+    expect(after).not.toContain('ordered_nodejs_active_handles');
+    expect(after).not.toContain('ordered_nodejs_active_resources');
   });
 
   it('answers only the metrics named in ?name=, and says which names it does not know', async () => {
