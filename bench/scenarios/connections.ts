@@ -32,7 +32,7 @@ export async function connections(context: BenchContext): Promise<ScenarioResult
     await first.subscribe({ wsUrl: service.wsUrl, specs: specs.slice(0, 200), concurrency: 50, resume: false });
     await first.closeSubscriptions();
     await sleep(settings.settleMs);
-    const before = { rssBytes: service.rssBytes(), heapUsedBytes: await service.metric('ordered_nodejs_heap_size_used_bytes'), openFiles: service.openFiles() };
+    const before = { rssBytes: service.rssBytes(), heapUsedBytes: await service.heapUsedBytes(), openFiles: service.openFiles() };
 
     const shares = workers.share(specs);
     await workers.all((worker) => worker.stats());
@@ -50,7 +50,7 @@ export async function connections(context: BenchContext): Promise<ScenarioResult
     const admittedPerSecond = (opened / (lastAck - firstStart)) * 1000;
     const liveAfterMs = await waitForServerSubscriptions(service, opened, 120_000, started);
     await sleep(settings.settleMs);
-    const after = { rssBytes: service.rssBytes(), heapUsedBytes: await service.metric('ordered_nodejs_heap_size_used_bytes'), openFiles: service.openFiles() };
+    const after = { rssBytes: service.rssBytes(), heapUsedBytes: await service.heapUsedBytes(), openFiles: service.openFiles() };
     const perConnectionKb = (after.rssBytes - before.rssBytes) / opened / 1024;
 
     // Do they deliver? One order to each of the last few sessions; each of their subscribers must get it.
