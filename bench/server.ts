@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { sleep } from './lib/clock';
 import { CONFIG_VARIABLES } from '../src/config-variables';
+import { EVENT_LOOP_SAMPLE_MS } from '../src/metrics';
 
 const PROJECT = join(__dirname, '..', '..');
 
@@ -251,19 +252,25 @@ export class ServiceProcess {
 
   /**
    * The service's own view of an interval: call once at its start and once at its end. Its
-   * event-loop delay gauges are reset by each read, so the end read gives the interval's
-   * worst and p99 delay (a blocked or starved process); GC time is the growth of its sum.
+   * event-loop delay gauges are reset by each read, so the end read gives how late its delay
+   * sampling ticks came over the interval, at worst and at p99 (a blocked or starved process);
+   * GC time is the growth of its sum.
    */
   async runtime(): Promise<RuntimeReading> {
     // The lag gauge's collection sets its max and p99 and starts a new interval.
     const series = await this.metrics(['ordered_nodejs_eventloop_lag_seconds', 'ordered_nodejs_eventloop_lag_max_seconds', 'ordered_nodejs_eventloop_lag_p99_seconds', 'ordered_nodejs_gc_duration_seconds']);
     const gc = (kind: string) => series.get(`ordered_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) ?? 0;
     return {
-      eventLoopDelayMaxMs: Math.round((series.get('ordered_nodejs_eventloop_lag_max_seconds') ?? NaN) * 1e4) / 10,
-      eventLoopDelayP99Ms: Math.round((series.get('ordered_nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1e4) / 10,
+      eventLoopDelayMaxMs: lateByMs(series.get('ordered_nodejs_eventloop_lag_max_seconds')),
+      eventLoopDelayP99Ms: lateByMs(series.get('ordered_nodejs_eventloop_lag_p99_seconds')),
       gcSeconds: { major: gc('major'), minor: gc('minor'), incremental: gc('incremental') },
     };
   }
+}
+
+/** How late a tick of the service's delay sampling came (ms): the lag gauges count the sampling interval too. */
+function lateByMs(seconds: number | undefined): number {
+  return Math.round(((seconds ?? NaN) * 1000 - EVENT_LOOP_SAMPLE_MS) * 10) / 10;
 }
 
 export interface RuntimeReading {
