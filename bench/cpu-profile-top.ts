@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { OriginalLocations } from './lib/original-location';
 
 /**
- * `node dist/bench/cpu-profile-top.js <file.cpuprofile> [rows]`: where a CPU profile of the
- * service (taken with `npm run bench -- --cpu-prof`) spent its time, by self time: per
- * package or source file, and per function. Idle time is left out of the percentages.
+ * `node dist/bench/cpu-profile-top.js <file.cpuprofile> [rows] [--last=<seconds>]`: where a
+ * CPU profile of the service (taken with `npm run bench -- --cpu-prof`) spent its time, by
+ * self time: per package or source file, and per function. Idle time is left out of the
+ * percentages; code of the bundled service is told by its source map. `--last` keeps only the process's last seconds (a profile ends when its
+ * process does: the last seconds of a service stopped by the restart scenario are its stop).
  */
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 
@@ -26,24 +29,37 @@ function area(url: string, functionName: string): string {
   if (modules) return modules[1];
   if (url.startsWith('node:')) return 'node internals';
   if (url.startsWith('file://')) return relative(PROJECT, url.slice('file://'.length));
+  if (url.startsWith('/')) return relative(PROJECT, url);
   return url;
 }
 
 function main(): void {
-  const [file, rowsArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: cpu-profile-top <file.cpuprofile> [rows]');
+  const args = process.argv.slice(2);
+  const lastSeconds = Number(args.find((arg) => arg.startsWith('--last='))?.slice('--last='.length) ?? Infinity);
+  const [file, rowsArg] = args.filter((arg) => !arg.startsWith('--'));
+  if (!file || !(lastSeconds > 0)) throw new Error('usage: cpu-profile-top <file.cpuprofile> [rows] [--last=<seconds>]');
   const rows = Number(rowsArg ?? 25);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const deltas = profile.timeDeltas;
+  const total = deltas.reduce((sum, delta) => sum + delta, 0);
+  const from = total - lastSeconds * 1e6;
+  const locations = new OriginalLocations();
   const selfMicros = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  let at = 0;
+  profile.samples.forEach((id, index) => {
+    at += deltas[index] ?? 0;
+    if (at >= from) selfMicros.set(id, (selfMicros.get(id) ?? 0) + (deltas[index] ?? 0));
+  });
 
   const byArea = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let busy = 0;
   let idle = 0;
   for (const [id, micros] of selfMicros) {
-    const { functionName, url, lineNumber } = (byId.get(id) as ProfileNode).callFrame;
+    const frame = (byId.get(id) as ProfileNode).callFrame;
+    const { functionName } = frame;
+    const { url, lineNumber } = locations.of(frame.url, frame.lineNumber, frame.columnNumber);
     if (functionName === '(idle)') {
       idle += micros;
       continue;
