@@ -35,6 +35,9 @@ await build({
     'libsql',
     '@libsql/*',
     'class-validator',
+    // Apollo hashes each query with Node's crypto only if `module.require` exists, which it
+    // does not inside a bundle: it would fall back to sha.js, a SHA-256 in JavaScript.
+    '@apollo/utils.createhash',
     // The playground serves these files from node_modules (require.resolve at run time).
     'graphiql/*',
     'react/*',
