@@ -6,8 +6,9 @@ import { OriginalLocations } from './lib/original-location';
  * `node dist/bench/cpu-profile-top.js <file.cpuprofile> [rows] [--last=<seconds>]`: where a
  * CPU profile of the service (taken with `npm run bench -- --cpu-prof`) spent its time, by
  * self time: per package or source file, and per function. Idle time is left out of the
- * percentages; code of the bundled service is told by its source map. `--last` keeps only the process's last seconds (a profile ends when its
- * process does: the last seconds of a service stopped by the restart scenario are its stop).
+ * percentages; code of the bundled service is told apart by its source map. `--last` keeps
+ * only the process's last seconds (a profile ends when its process does: the last seconds of
+ * a service stopped by the restart scenario are its stop).
  */
 interface ProfileNode {
   id: number;

@@ -16,13 +16,13 @@ function inheritedEnv(): Record<string, string> {
   );
 }
 
-/** Spawns `node <script>` through bash with the open-files limit raised to the hard limit; output goes to `logFile`. */
 /** What `npm start` runs in a built checkout: the bundle, or dist/src/main.js in a checkout from before it. */
 export function serviceEntry(checkout: string): string {
   const bundle = join(checkout, 'dist', 'ordered.js');
   return existsSync(bundle) ? bundle : join(checkout, 'dist', 'src', 'main.js');
 }
 
+/** Spawns `node <script>` through bash with the open-files limit raised to the hard limit; output goes to `logFile`. */
 function spawnNode(script: string, nodeArgs: string[], env: Record<string, string>, logFile: string): ChildProcess {
   const log = openSync(logFile, 'a');
   const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs, script], {
@@ -258,7 +258,12 @@ export class ServiceProcess {
    */
   async runtime(): Promise<RuntimeReading> {
     // The lag gauge's collection sets its max and p99 and starts a new interval.
-    const series = await this.metrics(['ordered_nodejs_eventloop_lag_seconds', 'ordered_nodejs_eventloop_lag_max_seconds', 'ordered_nodejs_eventloop_lag_p99_seconds', 'ordered_nodejs_gc_duration_seconds']);
+    const series = await this.metrics([
+      'ordered_nodejs_eventloop_lag_seconds',
+      'ordered_nodejs_eventloop_lag_max_seconds',
+      'ordered_nodejs_eventloop_lag_p99_seconds',
+      'ordered_nodejs_gc_duration_seconds',
+    ]);
     const gc = (kind: string) => series.get(`ordered_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) ?? 0;
     return {
       eventLoopDelayMaxMs: lateByMs(series.get('ordered_nodejs_eventloop_lag_max_seconds')),
