@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { PLACE_ORDER, placeOrderParameters } from '../../src/domain/order-statement';
+import type { OrderView } from '../../src/domain/views';
 import { now, sleep } from './clock';
 import { GraphQLHttp } from './http-graphql';
 import { summarize, type Summary } from './stats';
@@ -19,15 +22,25 @@ export interface IdleFloor {
   httpRoundTrip: Summary;
   /** One-row insert committed durably on the bench database, from a client already connected. */
   insertCommit: Summary;
+  /**
+   * The statement the service writes an idle order with (its items, both logs' events and
+   * their counters), committed the same way: what PostgreSQL alone takes for an order.
+   */
+  orderStatementCommit: Summary;
 }
 
 /**
  * What the two hops an idle order cannot skip cost on this machine, without any of the
  * service's code: an HTTP round trip between two node processes and a durable one-row
- * commit in PostgreSQL, each `count` times `gapMs` apart (an idle order waits for both).
+ * commit in PostgreSQL, each `count` times `gapMs` apart (an idle order waits for both);
+ * then the durable commit of the order's own statement, which writes more than one row.
  */
 export async function measureIdleFloor(databaseUrl: string, count: number, gapMs: number): Promise<IdleFloor> {
-  return { httpRoundTrip: await bareHttpRoundTrips(count, gapMs), insertCommit: await insertCommits(databaseUrl, count, gapMs) };
+  return {
+    httpRoundTrip: await bareHttpRoundTrips(count, gapMs),
+    insertCommit: await insertCommits(databaseUrl, count, gapMs),
+    orderStatementCommit: await orderStatementCommits(databaseUrl, count, gapMs),
+  };
 }
 
 async function bareHttpRoundTrips(count: number, gapMs: number): Promise<Summary> {
@@ -68,6 +81,50 @@ async function insertCommits(databaseUrl: string, count: number, gapMs: number):
     await client.query('drop table if exists bench_idle_floor').catch(() => undefined);
     await client.end();
   }
+}
+
+/** A location no scenario uses: its session, orders and events are deleted afterwards. */
+const FLOOR_LOCATION = -1;
+
+async function orderStatementCommits(databaseUrl: string, count: number, gapMs: number): Promise<Summary> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const sessionId = randomUUID();
+  try {
+    // Lower case: no code the codes double hands out.
+    const code = `f${process.pid.toString(36).slice(-5)}`;
+    await client.query(
+      `insert into sessions (id, code, name, location_id, state, opened_at, opened_by, last_seq) values ($1, $2, 'idle floor', $3, 'OPEN', now(), 0, 0)`,
+      [sessionId, code, FLOOR_LOCATION],
+    );
+    let orders = 0;
+    return await spaced(count, gapMs, async () => {
+      const values = placeOrderParameters(sampleOrder(sessionId), `idle-floor-${(orders += 1)}`);
+      const sentAt = now();
+      await client.query({ name: 'bench_idle_floor_order', text: PLACE_ORDER, values });
+      return now() - sentAt;
+    });
+  } finally {
+    // The session's orders, items and events go with it (on delete cascade).
+    await client.query('delete from sessions where id = $1', [sessionId]).catch(() => undefined);
+    await client.query('delete from location_streams where location_id = $1', [FLOOR_LOCATION]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+/** An order of two items, as the latency scenario's orders are. */
+function sampleOrder(sessionId: string): OrderView {
+  return {
+    id: randomUUID(),
+    sessionId,
+    status: 'PLACED' as OrderView['status'],
+    placedAt: new Date().toISOString(),
+    items: [
+      { productId: 1, name: 'Flat white', unitPrice: '3.40', quantity: 2, note: null, lineTotal: '6.80' },
+      { productId: 2, name: 'Almond croissant', unitPrice: '2.90', quantity: 1, note: 'no sugar', lineTotal: '2.90' },
+    ],
+    total: '9.70',
+  };
 }
 
 /** `count` timings of `once`, `gapMs` apart; the first (connection set-up, compiling) is left out. */

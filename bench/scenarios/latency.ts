@@ -58,6 +58,14 @@ export async function latency(context: BenchContext): Promise<ScenarioResult> {
         'ms',
       ),
     );
+    figures.push(
+      figure(
+        SCENARIO,
+        `idle floor with the order's own statement (its items, both logs' events and counters; p50 ${ms(floor.orderStatementCommit.p50)}) in place of the one-row insert`,
+        round(floor.httpRoundTrip.p50 + floor.orderStatementCommit.p50),
+        'ms',
+      ),
+    );
 
     for (const rate of settings.rates) {
       const [result, cpu] = await withCpu(meter, () =>

@@ -127,9 +127,13 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
 }
 
 async function insertPlacedOrder(sql: Sql, { order, idempotencyKey }: OrderToWrite): Promise<PlacedSeqs | null> {
-  const parameters = [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(itemRows(order)), JSON.stringify({ order })];
-  const [row] = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, parameters);
+  const [row] = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, placeOrderParameters(order, idempotencyKey));
   return row ? { sessionSeq: row.session_seq, locationSeq: row.location_seq } : null;
+}
+
+/** PLACE_ORDER's parameters for one order. */
+export function placeOrderParameters(order: OrderView, idempotencyKey: string): unknown[] {
+  return [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(itemRows(order)), JSON.stringify({ order })];
 }
 
 /** The order's items as the statements' jsonb_to_recordset reads them. */
