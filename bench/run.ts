@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const log = (message: string) => process.stderr.write(`[bench ${round((performance.now() - began) / 1000, 1)}s] ${message}\n`);
   const meta: Record<string, unknown> = { startedAt, mode: profile.mode, machine: machine(), loadAverageAtStart: loadavg().map((v) => round(v, 2)), serviceNodeArgs: options.nodeArgs, ...gitState(options.serviceCheckout) };
-  const cpuSpeed = { atStartMs: cpuSpeedMs(), atEndMs: 0 };
+  const cpuSpeed = { atStartMs: cpuSpeedMs(), beforeScenarioMs: {} as Record<string, number>, atEndMs: 0 };
   meta.cpuSpeed = cpuSpeed;
   log(`cpu speed: a fixed piece of work took ${cpuSpeed.atStartMs} ms (lower is faster)`);
 
@@ -132,7 +132,9 @@ async function main(): Promise<void> {
     for (const name of Object.keys(SCENARIOS).filter((scenario) => options.only.includes(scenario))) {
       const scenarioStart = performance.now();
       const servicesBefore = services.length;
-      log(`${name}: start`);
+      // The machine's speed moves within a run too: each scenario's figures go with their own.
+      cpuSpeed.beforeScenarioMs[name] = cpuSpeedMs();
+      log(`${name}: start (cpu speed ${cpuSpeed.beforeScenarioMs[name]} ms)`);
       try {
         const result = await SCENARIOS[name](context);
         figures.push(...result.figures);
@@ -167,8 +169,14 @@ async function main(): Promise<void> {
   const files = writeResults(RESULTS_DIR, { meta, figures, scenarios: details }, profile.mode === 'full' && complete && ownService);
   process.stdout.write(`\n${table(figures)}\n\n`);
   process.stdout.write(
-    `${profile.mode} run, ${meta.durationSeconds} s, ${describeMachine(meta.machine as ReturnType<typeof machine>)}, cpu speed ${cpuSpeed.atStartMs} ms at the start and ${cpuSpeed.atEndMs} ms at the end (lower is faster); figures in ${files.join(', ')}\n`,
+    `${profile.mode} run, ${meta.durationSeconds} s, ${describeMachine(meta.machine as ReturnType<typeof machine>)}, cpu speed ${cpuSpeed.atStartMs} ms at the start, ${speedRange(Object.values(cpuSpeed.beforeScenarioMs))} before the scenarios and ${cpuSpeed.atEndMs} ms at the end (lower is faster); figures in ${files.join(', ')}\n`,
   );
+}
+
+function speedRange(speeds: number[]): string {
+  const low = Math.min(...speeds);
+  const high = Math.max(...speeds);
+  return low === high ? `${low} ms` : `${low}–${high} ms`;
 }
 
 async function openBenchSessions(url: string, tokens: { demo: string; rival: string }, profile: Profile, log: (message: string) => void) {
