@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     log(`database ${database.name}; opening sessions`);
     const setupService = await startService('setup');
     tokens = { demo: await login(setupService.url, DEMO.representative), rival: await login(setupService.url, DEMO.rival) };
-    const sessions = await openBenchSessions(setupService.url, tokens, profile, log);
+    const sessions = await openBenchSessions(setupService.url, tokens, profile, options.only, log);
     details.setup = { sessionsOpenedPerSecond: sessions.openedPerSecond };
     await setupService.stop();
 
@@ -179,15 +179,19 @@ function speedRange(speeds: number[]): string {
   return low === high ? `${low} ms` : `${low}–${high} ms`;
 }
 
-async function openBenchSessions(url: string, tokens: { demo: string; rival: string }, profile: Profile, log: (message: string) => void) {
+/** The scenarios that subscribe to the pool of idle sessions: a run of none of them does not open it (45 s in a full run). */
+const POOL_SCENARIOS = ['independence', 'connections', 'fanout', 'restart'];
+
+async function openBenchSessions(url: string, tokens: { demo: string; rival: string }, profile: Profile, scenarios: string[], log: (message: string) => void) {
   const cafe = (prefix: string, count: number) => openSessions(url, tokens.demo, 1, PRODUCTS.cafe, prefix, count);
   const throughputSessions = await cafe('throughput', profile.throughput.sessions);
   const latencySessions = await cafe('latency', profile.latency.sessions);
   const [independenceSession] = (await cafe('independence', 1)).sessions;
   const [fanoutSession] = (await cafe('fanout', 1)).sessions;
   const [fanoutLocation] = (await openSessions(url, tokens.rival, 2, PRODUCTS.bistro, 'fanout', 1)).sessions;
-  const pool = await openSessions(url, tokens.demo, 3, PRODUCTS.garden, 'idle', profile.poolSessions, 32);
-  log(`opened ${profile.poolSessions} idle sessions at ${pool.perSecond}/s`);
+  const poolSize = scenarios.some((scenario) => POOL_SCENARIOS.includes(scenario)) ? profile.poolSessions : 0;
+  const pool = poolSize > 0 ? await openSessions(url, tokens.demo, 3, PRODUCTS.garden, 'idle', poolSize, 32) : { sessions: [], perSecond: null };
+  if (poolSize > 0) log(`opened ${poolSize} idle sessions at ${pool.perSecond}/s`);
   const sessions: BenchSessions = {
     throughput: throughputSessions.sessions,
     latency: latencySessions.sessions,
