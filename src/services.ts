@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Siblings } from './datasources';
 import { Access } from './domain/access';
 import { Catalog } from './domain/catalog';
+import { CredentialRevocations } from './domain/credential-revocations';
 import { EventPublisher } from './domain/event-publisher';
 import { Orders } from './domain/orders';
 import { Sessions } from './domain/sessions';
@@ -20,6 +21,8 @@ export interface Services {
   bus: EventBus;
   siblings: Siblings;
   access: Access;
+  /** Logouts, told to every instance. */
+  revocations: CredentialRevocations;
   /** The locations' menus, briefly reused. */
   catalog: Catalog;
   sessions: Sessions;
@@ -49,6 +52,7 @@ export function createServices(options: {
   const streams = new EventStreams(sql, bus, logger, options.liveRepairIntervalMs);
   const publisher = new EventPublisher(bus, logger, (topic, event) => streams.feed.hearCommitted(topic, event));
   const catalog = new Catalog(siblings.products, options.productCacheTtlMs);
+  const access = new Access(siblings, options.authCacheTtlMs);
   return {
     orm,
     sql,
@@ -56,7 +60,8 @@ export function createServices(options: {
     siblings,
     logger,
     metrics: options.metrics,
-    access: new Access(siblings, options.authCacheTtlMs),
+    access,
+    revocations: new CredentialRevocations(bus, access, logger),
     sessions: new Sessions(sql, siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
     catalog,
     orders: new Orders(orm, sql, catalog, publisher, options.metrics),

@@ -2,8 +2,9 @@ import { Client } from 'pg';
 import type { App } from '../src/app';
 import { queryRows, storedSeqs } from './support/database';
 import { login, openSession, placeOrder } from './support/fixtures';
-import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
-import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS } from './support/operations';
+import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
+import { HeldVerification } from './support/held-verification';
+import { CLOSE_SESSION, LOGOUT, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS, WHO_AM_I } from './support/operations';
 import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -106,5 +107,44 @@ describe('two instances behind one load balancer', () => {
     expect(answers[2].data.placeOrder.id).not.toBe(answers[0].data.placeOrder.id);
     expect(await storedSeqs(test.databaseUrl, target.id)).toEqual([1, 2]);
     expect(await storedSeqs(test.databaseUrl, decoy.id)).toEqual([1]);
+  });
+
+  describe('a logout through A', () => {
+    it('ends the token on B too, though B had verified it for AUTH_CACHE_TTL_MS (30 s here)', async () => {
+      const leaving = await login(a.url);
+      expect((await graphql(b.url, WHO_AM_I, {}, leaving)).data).toEqual({ me: { id: 1 } });
+      expect((await graphql(a.url, LOGOUT, {}, leaving)).data).toEqual({ logout: true });
+      // Told through Redis: B hears it moments after A answers.
+      await waitFor(async () => errorCode(await graphql(b.url, WHO_AM_I, {}, leaving)) === 'UNAUTHENTICATED', 'B refuses the token', 5_000);
+    });
+
+    it('is not undone by a verification of the token that was in flight on another instance', async () => {
+      const held = new HeldVerification(test.doubles.url);
+      const doubles = test.doubles.url;
+      const c = await test.startAnotherInstance({ siblings: { verification: await held.start(), locations: doubles, products: doubles, codes: doubles } });
+      try {
+        const leaving = await login(a.url);
+        // C asks the verification service, which says yes; its answer is held on the way back.
+        const inFlight = graphql(c.url, WHO_AM_I, {}, leaving);
+        await held.holding;
+        expect((await graphql(a.url, LOGOUT, {}, leaving)).data).toEqual({ logout: true });
+        // C has heard of the logout once it refuses the token without asking again.
+        await waitFor(
+          async () => {
+            const asked = held.verifications;
+            return errorCode(await graphql(c.url, WHO_AM_I, {}, leaving)) === 'UNAUTHENTICATED' && held.verifications === asked;
+          },
+          'C refuses the token without asking',
+          5_000,
+        );
+        held.release();
+        expect(errorCode(await inFlight)).toBe('UNAUTHENTICATED');
+        const asked = held.verifications;
+        expect(errorCode(await graphql(c.url, WHO_AM_I, {}, leaving))).toBe('UNAUTHENTICATED');
+        expect(held.verifications).toBe(asked);
+      } finally {
+        await held.stop();
+      }
+    });
   });
 });

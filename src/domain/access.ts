@@ -3,13 +3,18 @@ import type { Siblings } from '../datasources';
 import { formatToken, type Credential } from './credential';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
 
+/** Tokens logged out within one cache lifetime that an instance remembers as such. */
+const MAX_REVOKED = 10_000;
+
 /**
  * Who may do what (DESIGN.md §4). Verification and ownership answers are reused for a
- * short time (≤ 60 s); logging out forgets the credential at once.
+ * short time (≤ 60 s); a logged-out token is forgotten at once and, for as long as a
+ * verification could still be cached, refused without asking (see CredentialRevocations).
  */
 export class Access {
   private readonly verified: LRUCache<string, number>;
   private readonly owners: LRUCache<number, number>;
+  private readonly revoked: LRUCache<string, true>;
 
   constructor(
     private readonly siblings: Pick<Siblings, 'verification' | 'locations'>,
@@ -18,6 +23,7 @@ export class Access {
     const ttl = Math.max(1, Math.min(cacheTtlMs, 60_000));
     this.verified = new LRUCache({ max: 50_000, ttl });
     this.owners = new LRUCache({ max: 50_000, ttl });
+    this.revoked = new LRUCache({ max: MAX_REVOKED, ttl });
   }
 
   /** The verified user id of a representative's credential. */
@@ -27,7 +33,10 @@ export class Access {
     const token = formatToken(credential);
     const cached = this.verified.get(token);
     if (cached !== undefined) return cached;
+    if (this.revoked.has(token)) throw loggedOut();
     const { userId } = await this.siblings.verification.verify(credential);
+    // Logged out while the verification service was answering: that answer is already stale.
+    if (this.revoked.has(token)) throw loggedOut();
     this.verified.set(token, userId);
     return userId;
   }
@@ -40,8 +49,10 @@ export class Access {
     return userId;
   }
 
-  forget(credential: Credential): void {
-    this.verified.delete(formatToken(credential));
+  /** The token was logged out (here or on another instance): refused from now on. */
+  revoke(token: string): void {
+    this.verified.delete(token);
+    this.revoked.set(token, true);
   }
 
   private async ownerOf(locationId: number): Promise<number> {
@@ -52,4 +63,8 @@ export class Access {
     this.owners.set(locationId, location.userId);
     return location.userId;
   }
+}
+
+function loggedOut(): UnauthenticatedError {
+  return new UnauthenticatedError('This credential was logged out: sign in again');
 }

@@ -10,4 +10,6 @@ export const Topics = {
   namespaceFor: (databaseUrl: string) => `ordered:${decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || 'postgres'}:`,
   session: (sessionId: string) => `session:${sessionId}`,
   location: (locationId: number | string) => `location:${locationId}`,
+  /** Tokens logged out on one instance, for every instance to forget. */
+  credentialsRevoked: 'credentials:revoked',
 } as const;

@@ -21,8 +21,8 @@ export class AuthResolver {
   async logout(@Ctx() { services, credential }: GraphQLContext): Promise<boolean> {
     await services.access.authenticate(credential);
     if (credential === null || credential === 'malformed') throw new UnauthenticatedError('No credential to log out');
-    services.access.forget(credential);
     await services.siblings.verification.logout(credential);
+    await services.revocations.revoke(credential);
     return true;
   }
 
