@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { PLACE_ORDER, placeOrderParameters } from '../../src/domain/order-statement';
+import { INSERT_SESSION } from '../../src/domain/sessions';
 import type { OrderView } from '../../src/domain/views';
 import { now, sleep } from './clock';
 import { GraphQLHttp } from './http-graphql';
@@ -93,10 +94,7 @@ async function orderStatementCommits(databaseUrl: string, count: number, gapMs: 
   try {
     // Lower case: no code the codes double hands out.
     const code = `f${process.pid.toString(36).slice(-5)}`;
-    await client.query(
-      `insert into sessions (id, code, name, location_id, state, opened_at, opened_by, last_seq) values ($1, $2, 'idle floor', $3, 'OPEN', now(), 0, 0)`,
-      [sessionId, code, FLOOR_LOCATION],
-    );
+    await client.query(INSERT_SESSION, [sessionId, code, 'idle floor', FLOOR_LOCATION, new Date().toISOString(), 0]);
     let orders = 0;
     return await spaced(count, gapMs, async () => {
       const values = placeOrderParameters(sampleOrder(sessionId), `idle-floor-${(orders += 1)}`);

@@ -157,7 +157,8 @@ export async function lockSession(tx: SqlTransaction, sessionId: string): Promis
   return { id: row.id, locationId: row.location_id, state: row.state };
 }
 
-const INSERT_SESSION = `
+/** An open session's row; its log is empty (`last_seq` 0). */
+export const INSERT_SESSION = `
   insert into sessions (id, code, name, location_id, state, opened_at, opened_by, last_seq)
   values ($1, $2, $3, $4, 'OPEN', $5, $6, 0)`;
 
