@@ -62,7 +62,7 @@ export function createServices(options: {
     metrics: options.metrics,
     access,
     revocations: new CredentialRevocations(bus, access, logger),
-    sessions: new Sessions(sql, siblings.codes, publisher, new WrongCodeThrottle(options.wrongCodeLimitPerMinute)),
+    sessions: new Sessions(sql, siblings.codes, publisher, WrongCodeThrottle.create(bus, options.wrongCodeLimitPerMinute)),
     catalog,
     orders: new Orders(orm, sql, catalog, publisher, options.metrics),
     streams,

@@ -274,9 +274,9 @@ describe('the cost of one event', () => {
     );
 
     // 60 subscriptions, 30 topics: one Redis subscription per session on this instance,
-    // besides the one every instance has for logouts.
+    // besides the two every instance has, for logouts and for clients out of wrong-code attempts.
     const subscriberName = watcher.services.bus.subscriberName as string;
-    await waitFor(async () => (await subscribedChannels(redis, subscriberName)) === 30 + 1, 'all topics subscribed');
+    await waitFor(async () => (await subscribedChannels(redis, subscriberName)) === 30 + 2, 'all topics subscribed');
     expect(watcher.services.streams.feed.stats().topics).toBe(30);
     for (const session of sessions) expect(await channelSubscribers(redis, channelOf(test, Topics.session(session.id)))).toBe(1);
 

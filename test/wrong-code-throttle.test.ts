@@ -1,4 +1,7 @@
 import { request } from 'node:http';
+import type { App } from '../src/app';
+import { closedPort } from './support/dead-servers';
+import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 import { errorCode, graphql, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
 import { login, openSession, placeOrder } from './support/fixtures';
@@ -22,7 +25,7 @@ function graphqlFrom(localAddress: string, url: string, query: string, variables
   });
 }
 
-describe('throttling wrong session codes per client', () => {
+describe('throttling wrong session codes per client, over all instances', () => {
   let test: TestApp;
   let code: string;
 
@@ -80,5 +83,44 @@ describe('throttling wrong session codes per client', () => {
     const elsewhere = await graphqlFrom('127.0.0.2', test.url, SESSION, { code });
     expect(elsewhere.errors).toBeUndefined();
     expect(elsewhere.data?.session.code).toBe(code);
+  });
+
+  /** `count` distinct well-formed codes, none of them the session's. */
+  function wrongCodes(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => (0xa00000 + i).toString(16)).filter((wrong) => wrong !== code);
+  }
+
+  it('counts guesses sent all at once before answering any of them', async () => {
+    const answers = await Promise.all(wrongCodes(4 * LIMIT).map(async (wrong) => errorCode(await graphql(test.url, SESSION, { code: wrong }))));
+    expect(answers.filter((answer) => answer === 'NOT_FOUND')).toHaveLength(LIMIT);
+    expect(answers.filter((answer) => answer === 'RATE_LIMITED')).toHaveLength(answers.length - LIMIT);
+  });
+
+  it('adds up the wrong codes a client spreads over two instances', async () => {
+    const b = await test.startAnotherInstance();
+    const instances: App[] = [test.app, b];
+    const answers = [];
+    for (const [i, wrong] of wrongCodes(LIMIT + 1).entries()) answers.push(errorCode(await graphql(instances[i % 2].url, SESSION, { code: wrong })));
+    expect(answers).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
+    expect(errorCode(await graphql(test.url, SESSION, { code }))).toBe('RATE_LIMITED');
+  });
+
+  it('tells the other instance, which then refuses even a code it already knows', async () => {
+    const b = await test.startAnotherInstance();
+    expect((await graphql(b.url, SESSION, { code })).errors).toBeUndefined();
+
+    for (const wrong of wrongCodes(LIMIT)) expect(errorCode(await graphql(test.url, SESSION, { code: wrong }))).toBe('NOT_FOUND');
+
+    await waitFor(async () => errorCode(await graphql(b.url, SESSION, { code })) === 'RATE_LIMITED', 'B refusing the client');
+    expect(errorCode(await graphql(b.url, MENU, { code }))).toBe('RATE_LIMITED');
+  });
+
+  it('still throttles, on its own, an instance that cannot reach Redis', async () => {
+    const nowhere = await closedPort();
+    const cutOff = await test.startAnotherInstance({ redisUrl: nowhere.url.replace('http:', 'redis:') });
+    const answers = [];
+    for (const wrong of wrongCodes(LIMIT + 1)) answers.push(errorCode(await graphql(cutOff.url, SESSION, { code: wrong })));
+    expect(answers).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
+    expect(errorCode(await graphql(cutOff.url, SESSION, { code }))).toBe('RATE_LIMITED');
   });
 });

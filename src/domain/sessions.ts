@@ -64,18 +64,27 @@ export class Sessions {
 
   /**
    * The session a code opens, as its unchanging key: looked up once per code and instance
-   * (a code names one session forever). Whether it is still open is checked where it matters.
+   * (a code names one session forever), each lookup paid for from the client's wrong-code
+   * allowance until it proves right. Whether it is still open is checked where it matters.
    */
   async keyByCode(code: string, client: string): Promise<SessionKey> {
     this.throttle.assertAllowed(client);
     const normalised = normalisedCode(code);
     const known = this.keys.get(normalised);
     if (known) return known;
-    const key = CODE.test(normalised) ? await this.keysByCode.load(normalised) : undefined;
+    const attempt = await this.throttle.attempt(client);
+    let key: SessionKey | undefined;
+    try {
+      key = CODE.test(normalised) ? await this.keysByCode.load(normalised) : undefined;
+    } catch (error) {
+      attempt.giveBack(); // the lookup failed, not the client
+      throw error;
+    }
     if (!key) {
-      this.throttle.recordMiss(client);
+      attempt.countAsWrong();
       throw new NotFoundError('No session has this code');
     }
+    attempt.giveBack();
     this.keys.set(normalised, key);
     return key;
   }

@@ -77,6 +77,11 @@ export class EventBus {
     return this.connections.length > 0;
   }
 
+  /** The connection for plain Redis commands (the publishing one), if there is Redis. */
+  get commandConnection(): Redis | undefined {
+    return this.connections[0];
+  }
+
   /** Publishes, or rejects within PUBLISH_TIMEOUT_MS. */
   publish<T>(topic: string, payload: T): Promise<void> {
     return within(this.engine.publish(this.namespace + topic, payload), PUBLISH_TIMEOUT_MS, `publish on ${topic} timed out`);

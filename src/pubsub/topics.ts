@@ -12,4 +12,6 @@ export const Topics = {
   location: (locationId: number | string) => `location:${locationId}`,
   /** Tokens logged out on one instance, for every instance to forget. */
   credentialsRevoked: 'credentials:revoked',
+  /** Clients that used up their wrong-code allowance, for every instance to refuse. */
+  wrongCodesExhausted: 'wrong-codes:exhausted',
 } as const;
