@@ -1,8 +1,10 @@
+import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EventBus } from '../pubsub/event-bus';
 import { Topics } from '../pubsub/topics';
 import { RateLimitedError } from './errors';
+import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 
 const WINDOW_SECONDS = 60;
 
@@ -31,6 +33,9 @@ interface Exhausted {
  */
 export class WrongCodeThrottle {
   private readonly exhausted = new LRUCache<string, true>({ max: 100_000, ttl: WINDOW_SECONDS * 1000 });
+  /** The attempts of one event-loop turn take one count per client from Redis, not one each. */
+  private readonly attempts = new DataLoader<string, Taken>((clients) => this.take(clients), ONE_QUERY_PER_LOOP_TURN);
+  private readonly givenBack = new Map<string, number>();
 
   private constructor(
     private readonly allowance: RateLimiterAbstract,
@@ -58,18 +63,50 @@ export class WrongCodeThrottle {
 
   /** Takes one attempt from the client's allowance, or refuses if none is left. */
   async attempt(client: string): Promise<CodeAttempt> {
-    const taken = await this.allowance.consume(client).catch((refusal: unknown) => {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      this.exhaust(client, refusal.msBeforeNext);
-      throw tooMany();
-    });
+    const taken = await this.attempts.load(client);
+    if (!taken.allowed) throw tooMany();
     return {
-      // Giving back is only fairness to a client that guessed right; it need not be waited for.
-      giveBack: () => void this.allowance.reward(client).catch(() => undefined),
+      giveBack: () => this.giveBack(client),
       countAsWrong: () => {
-        if (taken.remainingPoints === 0) this.exhaust(client, taken.msBeforeNext);
+        if (taken.wasLast) this.exhaust(client, taken.msBeforeNext);
       },
     };
+  }
+
+  /** One count per client for a turn's attempts: the first that still fit the allowance go ahead. */
+  private async take(clients: readonly string[]): Promise<Taken[]> {
+    const wanted = new Map<string, number>();
+    for (const client of clients) wanted.set(client, (wanted.get(client) ?? 0) + 1);
+    const fitting = new Map<string, { count: number; msBeforeNext: number }>();
+    await Promise.all(
+      [...wanted].map(async ([client, count]) => {
+        const result = await this.allowance.consume(client, count).catch((refusal: unknown) => {
+          if (refusal instanceof RateLimiterRes) return refusal;
+          throw refusal;
+        });
+        const takenBefore = result.consumedPoints - count;
+        fitting.set(client, { count: Math.max(0, this.allowance.points - takenBefore), msBeforeNext: result.msBeforeNext });
+      }),
+    );
+    const handedOut = new Map<string, number>();
+    return clients.map((client) => {
+      const index = handedOut.get(client) ?? 0;
+      handedOut.set(client, index + 1);
+      const { count, msBeforeNext } = fitting.get(client)!;
+      if (index >= count) this.exhaust(client, msBeforeNext);
+      return { allowed: index < count, wasLast: index === count - 1, msBeforeNext };
+    });
+  }
+
+  /** Right codes are given back together, once per turn; they need not be waited for. */
+  private giveBack(client: string): void {
+    if (this.givenBack.size === 0) {
+      setImmediate(() => {
+        for (const [each, count] of this.givenBack) this.allowance.reward(each, count).catch(() => undefined);
+        this.givenBack.clear();
+      });
+    }
+    this.givenBack.set(client, (this.givenBack.get(client) ?? 0) + 1);
   }
 
   private exhaust(client: string, forMs: number): void {
@@ -78,6 +115,13 @@ export class WrongCodeThrottle {
     // Redis away: the others refuse the client at its next unknown code, from the shared count.
     this.bus.publish<Exhausted>(Topics.wrongCodesExhausted, { client, forMs }).catch(() => undefined);
   }
+}
+
+interface Taken {
+  allowed: boolean;
+  /** It took the client's last attempt: if it proves wrong, the client is out of attempts. */
+  wasLast: boolean;
+  msBeforeNext: number;
 }
 
 function tooMany(): RateLimitedError {
