@@ -1,10 +1,10 @@
 import { Client } from 'pg';
 import type { App } from '../src/app';
 import { queryRows, storedSeqs } from './support/database';
-import { login, openSession, placeOrder } from './support/fixtures';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { HeldVerification } from './support/held-verification';
-import { CLOSE_SESSION, LOGOUT, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS, WHO_AM_I } from './support/operations';
+import { CLOSE_SESSION, LOCATION_EVENTS_SUBSCRIPTION, LOGOUT, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS, WHO_AM_I } from './support/operations';
 import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -116,6 +116,39 @@ describe('two instances behind one load balancer', () => {
       expect((await graphql(a.url, LOGOUT, {}, leaving)).data).toEqual({ logout: true });
       // Told through Redis: B hears it moments after A answers.
       await waitFor(async () => errorCode(await graphql(b.url, WHO_AM_I, {}, leaving)) === 'UNAUTHENTICATED', 'B refuses the token', 5_000);
+    });
+
+    it('ends the location streams the token opened, on A and on B, and nothing else on their sockets', async () => {
+      const leaving = await login(a.url);
+      const session = await openSession(a.url, token, 'Panel at logout');
+      const [onA, onB] = [webSocketClient(a.wsUrl, leaving), webSocketClient(b.wsUrl, leaving)];
+      const panels = [onA, onB].map((client) => new Subscriber(client, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.cafe }));
+      const guest = new Subscriber(onB, SESSION_EVENTS_SUBSCRIPTION, { code: session.code });
+      const first = (await placeOrder(a.url, session.code)).data.placeOrder.id;
+      const hasFirst = (panel: Subscriber) => panel.items.some((item) => item.locationEvents.order?.id === first);
+      await waitFor(async () => panels.every(hasFirst), 'both panels live');
+      await guest.waitFor(1);
+
+      expect((await graphql(a.url, LOGOUT, {}, leaving)).data).toEqual({ logout: true });
+      for (const panel of panels) {
+        await panel.done;
+        expect(panel.errors.flat()).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })]);
+      }
+
+      const second = (await placeOrder(a.url, session.code)).data.placeOrder.id;
+      const events = (await guest.waitFor(2)).map((item) => item.sessionEvents);
+      expect(events[1]).toMatchObject({ __typename: 'OrderPlaced', seq: 2, order: { id: second } });
+      expect(guest.errors).toEqual([]);
+      await Promise.all([onA.dispose(), onB.dispose()]);
+    });
+
+    it('is not told of location streams that already ended', async () => {
+      const before = a.services.access.streamsWatched;
+      const client = webSocketClient(a.wsUrl, await login(a.url));
+      new Subscriber(client, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.cafe });
+      await waitFor(async () => a.services.access.streamsWatched === before + 1, 'the stream watched');
+      await client.dispose();
+      await waitFor(async () => a.services.access.streamsWatched === before, 'the ended stream forgotten');
     });
 
     it('is not undone by a verification of the token that was in flight on another instance', async () => {

@@ -6,6 +6,12 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
 /** Tokens logged out within one cache lifetime that an instance remembers as such. */
 const MAX_REVOKED = 10_000;
 
+/** A live stream a representative's credential opened: ended when that credential is logged out. */
+export interface EndableStream {
+  fail(error: Error): void;
+  onceClosed(callback: () => void): void;
+}
+
 /**
  * Who may do what (DESIGN.md §4). Verification and ownership answers are reused for a
  * short time (≤ 60 s); a logged-out token is forgotten at once and, for as long as a
@@ -15,6 +21,8 @@ export class Access {
   private readonly verified: LRUCache<string, number>;
   private readonly owners: LRUCache<number, number>;
   private readonly revoked: LRUCache<string, true>;
+  /** The live streams each token opened, while they stream. */
+  private readonly streamsByToken = new Map<string, Set<EndableStream>>();
 
   constructor(
     private readonly siblings: Pick<Siblings, 'verification' | 'locations'>,
@@ -49,10 +57,42 @@ export class Access {
     return userId;
   }
 
-  /** The token was logged out (here or on another instance): refused from now on. */
+  /**
+   * The token was logged out (here or on another instance): refused from now on, and the live
+   * streams it opened end with UNAUTHENTICATED.
+   */
   revoke(token: string): void {
     this.verified.delete(token);
     this.revoked.set(token, true);
+    const streams = this.streamsByToken.get(token);
+    this.streamsByToken.delete(token);
+    for (const stream of streams ?? []) stream.fail(loggedOut());
+  }
+
+  /** How many live streams are watched for a logout of their credential. */
+  get streamsWatched(): number {
+    let count = 0;
+    for (const streams of this.streamsByToken.values()) count += streams.size;
+    return count;
+  }
+
+  /**
+   * Ends `stream` when the credential that opened it is logged out: access to a stream is
+   * checked when it starts, and must not outlive the credential (DESIGN.md §4).
+   */
+  endOnLogout(credential: Credential | null | 'malformed', stream: EndableStream): void {
+    if (credential === null || credential === 'malformed') return;
+    const token = formatToken(credential);
+    // Logged out while the stream was being opened.
+    if (this.revoked.has(token)) return stream.fail(loggedOut());
+    let streams = this.streamsByToken.get(token);
+    if (!streams) this.streamsByToken.set(token, (streams = new Set()));
+    streams.add(stream);
+    stream.onceClosed(() => {
+      const current = this.streamsByToken.get(token);
+      if (!current?.delete(stream) || current.size > 0) return;
+      this.streamsByToken.delete(token);
+    });
   }
 
   private async ownerOf(locationId: number): Promise<number> {

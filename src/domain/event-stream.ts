@@ -11,7 +11,8 @@ export const LOG_PAGE = 500;
  * ones, then live ones. The watch was live before `logHead` (the log's last seq) was read,
  * so nothing falls between the two, and the log is read only when `afterSeq` is behind it. A live event that repeats one already delivered is dropped; one past a gap, or
  * word from the feed that the log is ahead, makes the stream read the log from where it is.
- * It ends after an event for which `isLast` holds.
+ * It ends after an event for which `isLast` holds, and with the watch's error if the watch
+ * was failed from outside (a logout).
  */
 export function eventStream<Event extends Sequenced>(
   watch: Watch<Event>,
@@ -45,7 +46,10 @@ export function eventStream<Event extends Sequenced>(
       if (logHead > afterSeq) yield* fromLog();
       while (!ended) {
         const { value: item, done } = await watch.next();
-        if (done) return;
+        if (done) {
+          if (watch.failedWith) throw watch.failedWith;
+          return;
+        }
         if ('head' in item) {
           if (item.head > last) yield* fromLog();
           continue;

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { Sql } from '../orm/sql';
 import type { EventBus } from '../pubsub/event-bus';
 import { Topics } from '../pubsub/topics';
+import type { EndableStream } from './access';
 import { BadInputError } from './errors';
 import { endedStream, eventStream } from './event-stream';
 import { LiveFeed } from './live-feed';
@@ -77,9 +78,17 @@ export class EventStreams {
     }
   }
 
-  /** The location's events after `afterSeq`; a location's stream does not end. */
-  async ofLocation(locationId: number, afterSeq: number): Promise<AsyncIterableIterator<LocationEventRecord>> {
+  /**
+   * The location's events after `afterSeq`; a location's stream ends only when its watch is
+   * failed, which `bind` is given the means to do (a logout of the representative).
+   */
+  async ofLocation(
+    locationId: number,
+    afterSeq: number,
+    bind: (watch: EndableStream) => void,
+  ): Promise<AsyncIterableIterator<LocationEventRecord>> {
     const watch = await this.feed.watch<LocationEventRecord>('location', String(locationId));
+    bind(watch);
     try {
       const head = await this.locationHeads.load(locationId);
       if (afterSeq > head) {

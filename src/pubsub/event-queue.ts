@@ -7,6 +7,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
   private done = false;
+  private failure: Error | null = null;
+  private alsoOnClose: (() => void) | null = null;
 
   constructor(
     private readonly capacity: number,
@@ -16,6 +18,24 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
 
   get closed(): boolean {
     return this.done;
+  }
+
+  /** Why the queue was ended from outside (see `fail`), if it was. */
+  get failedWith(): Error | null {
+    return this.failure;
+  }
+
+  /** Ends the queue as `return()` does, recording why: its reader is to end with `error`. */
+  fail(error: Error): void {
+    if (this.done) return;
+    this.failure = error;
+    void this.return();
+  }
+
+  /** `callback` runs once when the queue closes, besides the owner's `onClose`. */
+  onceClosed(callback: () => void): void {
+    if (this.done) callback();
+    else this.alsoOnClose = callback;
   }
 
   push(item: T): void {
@@ -45,6 +65,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
       this.waiting?.({ value: undefined, done: true });
       this.waiting = null;
       this.onClose();
+      this.alsoOnClose?.();
+      this.alsoOnClose = null;
     }
     return Promise.resolve({ value: undefined, done: true });
   }

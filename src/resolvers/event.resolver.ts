@@ -75,13 +75,13 @@ export class EventResolver {
   @Subscription(() => LocationEvent, {
     name: 'locationEvents',
     description:
-      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received.",
+      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out.",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, LocationEventsArgs, GraphQLContext>) => {
       parsePositiveId(args.locationId, 'locationId');
       validAfterSeq(args.afterSeq);
       const { services, credential } = context;
       await services.access.requireOwner(credential, args.locationId);
-      return services.streams.ofLocation(args.locationId, args.afterSeq);
+      return services.streams.ofLocation(args.locationId, args.afterSeq, (stream) => services.access.endOnLogout(credential, stream));
     },
   })
   liveLocationEvents(
