@@ -1,6 +1,8 @@
-/** Structured JSON logs, one line per entry, on stdout. */
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+
+/** Structured JSON logs, one line per entry, on stdout (pino). */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
 
 export type LogFields = Record<string, unknown>;
 
@@ -13,24 +15,43 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-export function createLogger(
-  minimum: LogLevel | 'silent' = 'info',
-  write: (line: string) => void = (line) => process.stdout.write(line),
-  context: LogFields = {},
-): Logger {
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (minimum === 'silent' || ORDER[level] < ORDER[minimum]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...context, ...fields })}\n`);
-  };
+let stdout: DestinationStream | undefined;
+
+/**
+ * Lines go to stdout asynchronously, written together while an earlier write is under way: a
+ * write to a pipe is synchronous in Node on Linux, so a log reader that falls behind would
+ * otherwise stop the event loop. pino writes what is still buffered when the process exits.
+ */
+function stdoutDestination(): DestinationStream {
+  return (stdout ??= pino.destination({ dest: 1, sync: false }));
+}
+
+export function createLogger(minimum: LogLevel | 'silent' = 'info', write?: (line: string) => void): Logger {
+  const destination = write ? { write } : minimum === 'silent' ? { write: () => undefined } : stdoutDestination();
+  return wrap(
+    pino(
+      {
+        level: minimum,
+        base: null,
+        messageKey: 'message',
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      destination,
+    ),
+  );
+}
+
+function wrap(log: PinoLogger): Logger {
   return {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    child: (fields) => createLogger(minimum, write, { ...context, ...fields }),
+    debug: (message, fields) => log.debug(fields, message),
+    info: (message, fields) => log.info(fields, message),
+    warn: (message, fields) => log.warn(fields, message),
+    error: (message, fields) => log.error(fields, message),
+    child: (fields) => wrap(log.child(fields)),
   };
 }
 
 export function isLogLevel(value: string | undefined): value is LogLevel | 'silent' {
-  return value !== undefined && (value in ORDER || value === 'silent');
+  return value !== undefined && (LEVELS.includes(value) || value === 'silent');
 }

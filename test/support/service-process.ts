@@ -13,6 +13,8 @@ export class ServiceProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private output = '';
+  /** How many log entries it wrote with each message. */
+  readonly messages = new Map<string, number>();
   url = '';
   wsUrl = '';
 
@@ -69,6 +71,15 @@ export class ServiceProcess {
     this.wsUrl = webSocket;
   }
 
+  /** Stops reading its stdout, as a log reader that has fallen behind does: the pipe fills. */
+  holdOutput(): void {
+    this.child?.stdout?.pause();
+  }
+
+  releaseOutput(): void {
+    this.child?.stdout?.resume();
+  }
+
   /** Sends it a signal, e.g. for a preloaded observer. */
   signal(signal: NodeJS.Signals): void {
     this.child?.kill(signal);
@@ -98,6 +109,7 @@ export class ServiceProcess {
 
   private record(text: string): void {
     const entry = parseJson(text);
+    if (typeof entry?.message === 'string') this.messages.set(entry.message, (this.messages.get(entry.message) ?? 0) + 1);
     if (entry && entry.level !== 'warn' && entry.level !== 'error') return;
     this.output = (this.output + text + '\n').slice(-20_000);
     if (process.env.TEST_LOG === '1') process.stderr.write(`[${this.name}] ${text}\n`);
