@@ -18,9 +18,9 @@ export interface Logger {
 let stdout: DestinationStream | undefined;
 
 /**
- * Lines go to stdout asynchronously, written together while an earlier write is under way: a
- * write to a pipe is synchronous in Node on Linux, so a log reader that falls behind would
- * otherwise stop the event loop. pino writes what is still buffered when the process exits.
+ * Lines go to stdout in the background, and those that arrive while a write is under way go
+ * out together: under load, one write for many requests' lines instead of one system call
+ * per line on the event loop. pino writes what is still buffered when the process exits.
  */
 function stdoutDestination(): DestinationStream {
   return (stdout ??= pino.destination({ dest: 1, sync: false }));
