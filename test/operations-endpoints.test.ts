@@ -23,6 +23,15 @@ describe('with the playground disabled', () => {
     expect(asset.status).toBe(404);
   });
 
+  it('answers a path it does not serve with a JSON 404, whatever the method', async () => {
+    for (const [method, path] of [['POST', '/graphql/x'], ['GET', '/nope']]) {
+      const answer = await fetch(test.url.replace('/graphql', path), { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+      expect(answer.status).toBe(404);
+      expect(answer.headers.get('content-type')).toContain('application/json');
+      expect(((await answer.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
+    }
+  });
+
   it('refuses introspection over HTTP and over WebSocket, while ordinary operations work', async () => {
     const overHttp = await graphql(test.url, INTROSPECTION);
     expect(overHttp.data ?? undefined).toBeUndefined();

@@ -77,6 +77,10 @@ export async function createHttpApp(options: {
   // GET queries (and Apollo's answer to other methods); every POST goes to graphqlPost below.
   // Apollo's middleware insists on a parsed body, even for a GET.
   app.all(GRAPHQL_PATH, express.json({ limit: MAX_BODY_BYTES }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  // Any other path: an answer clients can parse, like every other error here, not Express's HTML page.
+  app.use((req, res) => {
+    res.status(404).json({ errors: [{ message: `Nothing at ${req.method} ${req.path}; GraphQL is at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
+  });
 
   const logRequest = requestLog(options.logger);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
