@@ -118,6 +118,14 @@ describe('throttling wrong session codes per client, over all instances', () => 
     expect(errorCode(await graphql(b.url, MENU, { code }))).toBe('RATE_LIMITED');
   });
 
+  it('throttles a single instance without Redis (in-process PubSub) the same way', async () => {
+    const alone = await test.startAnotherInstance({ redisUrl: undefined });
+    const answers = [];
+    for (const wrong of wrongCodes(LIMIT + 1)) answers.push(errorCode(await graphql(alone.url, SESSION, { code: wrong })));
+    expect(answers).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
+    expect(errorCode(await graphql(alone.url, MENU, { code }))).toBe('RATE_LIMITED');
+  });
+
   it('still throttles, on its own, an instance that cannot reach Redis', async () => {
     const nowhere = await closedPort();
     const cutOff = await test.startAnotherInstance({ redisUrl: nowhere.url.replace('http:', 'redis:') });
