@@ -10,6 +10,13 @@ export const PUBLISH_TIMEOUT_MS = 1_000;
 const PING_TIMEOUT_MS = 1_000;
 /** How long a starting instance waits for its Redis connections before it listens anyway. */
 const CONNECT_WAIT_MS = 1_000;
+/**
+ * How long a closed connection's socket may stay half-open before ioredis destroys it (its
+ * default is 2 s). ioredis also starts that timer when the socket has already gone, as it has
+ * for a connection waiting to reconnect to an unreachable Redis: it then only holds the
+ * process open, which a stopping instance, and a test run, should not wait for.
+ */
+const DISCONNECT_TIMEOUT_MS = 250;
 
 /** One topic listened to on this instance. */
 export interface Listening {
@@ -55,6 +62,7 @@ export class EventBus {
       maxRetriesPerRequest: 1,
       // An order's session and location events leave in one write.
       enableAutoPipelining: true,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     } satisfies RedisOptions);
     const subscriberName = `ordered-subscriber-${instance}`;
     const subscriber = new Redis(url, {
@@ -66,6 +74,7 @@ export class EventBus {
       // The ready check sends INFO, which a connection already in subscriber mode (SUBSCRIBEs
       // arriving while it connects) refuses, with an error ioredis leaves unhandled.
       enableReadyCheck: false,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     } satisfies RedisOptions);
     // Errors are retried by ioredis; without a listener they would crash the process.
     for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
