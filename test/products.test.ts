@@ -52,6 +52,23 @@ describe('the products of an order', () => {
     expect(session.data.session).toMatchObject({ lastSeq: 0, orders: [] });
   });
 
+  it('refuses an order whose total is past what Money holds as BAD_USER_INPUT, writes nothing, and takes one at the limit', async () => {
+    const { code } = await newSession();
+    test.doubles.control.setProductPrice(DEMO.espresso.id, '99999999.99');
+    const before = await writtenRows();
+
+    const refused = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 2 }]);
+
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.data ?? null).toBeNull();
+    expect(await writtenRows()).toEqual(before);
+    const atTheLimit = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+    expect(atTheLimit.data.placeOrder.total).toBe('99999999.99');
+    const replay = await graphql(test.url, SESSION_EVENTS_QUERY, { code });
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data.sessionEvents).toEqual([expect.objectContaining({ seq: 1, order: expect.objectContaining({ total: '99999999.99' }) })]);
+  });
+
   it("keeps an earlier order at the price it was placed at when the product's price changes", async () => {
     const { code } = await newSession();
     const earlier = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 2 }]);

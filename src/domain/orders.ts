@@ -6,6 +6,7 @@ import type { Sql } from '../orm/sql';
 import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
+import { formatCents, MAX_CENTS, toCents } from './money';
 import { OrderWriter } from './order-writer';
 import { orderPlacedEvents, recordSessionEvent } from './session-events';
 import { lockSession, type SessionKey } from './sessions';
@@ -67,6 +68,10 @@ export class Orders {
     }
 
     const order = newOrderView(session.id, lines, products);
+    // Lines and total are computed, not stored: one past what Money holds would make the order, and its session's events, unreadable.
+    if (toCents(order.total) > MAX_CENTS) {
+      throw new BadInputError(`An order's total is at most ${formatCents(MAX_CENTS)}`, { field: 'items' });
+    }
     // Null when the session is not open or has an order under this key (also one committed at the same moment).
     const seqs = await this.writer.write(session.locationId, { order, idempotencyKey: key });
     if (!seqs) {
