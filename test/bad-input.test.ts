@@ -50,6 +50,7 @@ describe('bad input is refused and writes nothing', () => {
       ['a blank name', '   '],
       ['a 201-character name', 'x'.repeat(201)],
       ['a name with a NUL character', 'Table\u00002'],
+      ['a name with half of a surrogate pair', 'Table \ud83d'],
     ])('refuses %s with BAD_USER_INPUT', async (_name, name) => {
       expect(await refused(() => graphql(test.url, OPEN_SESSION, { locationId: DEMO.cafe, name }, token))).toBe('BAD_USER_INPUT');
     });
@@ -68,6 +69,7 @@ describe('bad input is refused and writes nothing', () => {
       ['a quantity of 100', [{ productId: DEMO.espresso.id, quantity: 100 }]],
       ['a 501-character note', [{ productId: DEMO.espresso.id, quantity: 1, note: 'n'.repeat(501) }]],
       ['a note with a NUL character', [{ productId: DEMO.espresso.id, quantity: 1, note: 'no\u0000sugar' }]],
+      ['a note with half of a surrogate pair', [{ productId: DEMO.espresso.id, quantity: 1, note: 'no sugar \udc00' }]],
       ['an empty list of items', []],
     ])('refuses %s with BAD_USER_INPUT', async (_name, items) => {
       expect(await refused(() => order(items))).toBe('BAD_USER_INPUT');
@@ -83,6 +85,23 @@ describe('bad input is refused and writes nothing', () => {
 
     it('refuses an idempotency key with a NUL character with BAD_USER_INPUT', async () => {
       expect(await refused(() => order([{ productId: DEMO.espresso.id, quantity: 1 }], 'key\u00001'))).toBe('BAD_USER_INPUT');
+    });
+
+    it('refuses an idempotency key with half of a surrogate pair with BAD_USER_INPUT', async () => {
+      expect(await refused(() => order([{ productId: DEMO.espresso.id, quantity: 1 }], 'key\ud800'))).toBe('BAD_USER_INPUT');
+    });
+
+    it('takes names, notes and keys with characters outside the Basic Multilingual Plane', async () => {
+      const name = 'Table \u{1F37A}';
+      const opened = await graphql(test.url, OPEN_SESSION, { locationId: DEMO.cafe, name }, token);
+      expect(opened.data.openSession.name).toBe(name);
+      const note = 'no \u{1F95B}';
+      const placed = await graphql(test.url, PLACE_ORDER, {
+        code: opened.data.openSession.code,
+        items: [{ productId: DEMO.espresso.id, quantity: 1, note }],
+        idempotencyKey: 'key \u{1F511}',
+      });
+      expect(placed.data.placeOrder.items[0].note).toBe(note);
     });
 
     it('answers an unknown code and a malformed code alike, with NOT_FOUND', async () => {

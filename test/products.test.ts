@@ -69,6 +69,24 @@ describe('the products of an order', () => {
     expect(replay.data.sessionEvents).toEqual([expect.objectContaining({ seq: 1, order: expect.objectContaining({ total: '99999999.99' }) })]);
   });
 
+  it.each([
+    ['a name longer than an order keeps (501 characters)', 'x'.repeat(501)],
+    ['a name with half of a surrogate pair', 'Espresso \ud83d'],
+  ])('answers SERVICE_UNAVAILABLE naming products, and writes nothing, when that service gives %s', async (_case, name) => {
+    const { code } = await newSession();
+    const espresso = test.doubles.data.products.find((product) => product.id === DEMO.espresso.id)!;
+    const originalName = espresso.name;
+    espresso.name = name;
+    const before = await writtenRows();
+    try {
+      const refused = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+      expect(refused.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', service: 'products' }) })]);
+      expect(await writtenRows()).toEqual(before);
+    } finally {
+      espresso.name = originalName;
+    }
+  });
+
   it("keeps an earlier order at the price it was placed at when the product's price changes", async () => {
     const { code } = await newSession();
     const earlier = await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 2 }]);

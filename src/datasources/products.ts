@@ -1,3 +1,4 @@
+import { storable } from '../domain/text';
 import { SiblingDataSource, SiblingRejection } from './sibling-data-source';
 
 export interface Product {
@@ -24,6 +25,7 @@ interface ProductAnswer {
 }
 
 const PRICE = /^\d{1,8}\.\d{2}$/;
+const MAX_NAME_LENGTH = 500;
 
 /** The products service: what can be ordered at a location (SIBLINGS.md). */
 export class ProductsClient extends SiblingDataSource {
@@ -51,6 +53,8 @@ export class ProductsClient extends SiblingDataSource {
   private toProduct(answer: ProductAnswer): Product {
     if (!Number.isInteger(answer?.id) || !Number.isInteger(answer.location_id)) this.unexpected('product');
     if (typeof answer.price !== 'string' || !PRICE.test(answer.price)) this.unexpected(`price "${answer.price}"`);
+    // Orders keep a copy of the name (varchar(500), and JSON in their events).
+    if (typeof answer.name !== 'string' || answer.name.length > MAX_NAME_LENGTH || !storable(answer.name)) this.unexpected('product name');
     const names = (list?: { name: string }[]) => (list ?? []).map((entry) => entry.name);
     return {
       id: answer.id,

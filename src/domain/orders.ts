@@ -10,6 +10,7 @@ import { formatCents, MAX_CENTS, toCents } from './money';
 import { OrderWriter } from './order-writer';
 import { orderPlacedEvents, recordSessionEvent } from './session-events';
 import { lockSession, type SessionKey } from './sessions';
+import { storable } from './text';
 import { newOrderView, orderView as orderViewOf, type OrderView } from './views';
 
 export const MAX_ITEMS = 50;
@@ -150,7 +151,7 @@ function validateLines(lines: OrderLine[]): void {
     if (line.note && line.note.length > MAX_NOTE_LENGTH) {
       throw new BadInputError(`A note has at most ${MAX_NOTE_LENGTH} characters`, { field: 'items.note' });
     }
-    if (line.note?.includes('\u0000')) throw new BadInputError('A note cannot contain the NUL character', { field: 'items.note' });
+    if (line.note && !storable(line.note)) throw new BadInputError('A note must be Unicode text without NUL characters', { field: 'items.note' });
   }
 }
 
@@ -158,8 +159,7 @@ function validIdempotencyKey(key: string): string {
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw new BadInputError(`An idempotency key has 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, { field: 'idempotencyKey' });
   }
-  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
-  if (key.includes('\u0000')) throw new BadInputError('An idempotency key cannot contain the NUL character', { field: 'idempotencyKey' });
+  if (!storable(key)) throw new BadInputError('An idempotency key must be Unicode text without NUL characters', { field: 'idempotencyKey' });
   // Blank is what a client sends when it forgot to make one; taken as a key, it would merge unrelated orders.
   if (key.trim() === '') throw new BadInputError('An idempotency key cannot be only white space', { field: 'idempotencyKey' });
   return key;
