@@ -1,6 +1,6 @@
 import type { App } from '../src/app';
 import type { SiblingService } from '../src/dev/siblings';
-import { closedPort, silentServer, type DeadSibling } from './support/dead-servers';
+import { closedPort, failingUnder, silentServer, type DeadSibling } from './support/dead-servers';
 import { DEMO, login, openSession } from './support/fixtures';
 import { graphql, type GraphQLResponse } from './support/graphql-client';
 import { LOGIN, MENU, OPEN_SESSION, PLACE_ORDER, SESSION_QR, SESSIONS } from './support/operations';
@@ -87,10 +87,12 @@ const SIBLINGS: { sibling: SiblingService; operations: string; check(url: string
   },
   {
     sibling: 'codes',
-    operations: "openSession and a session's qrCode",
+    operations: "openSession and (beside the session) its qrCode",
     async check(url, { token, code }) {
       expectUnavailable(await graphql(url, OPEN_SESSION, { locationId: DEMO.cafe, name: 'Table 9' }, token), 'codes');
-      expectUnavailable(await graphql(url, SESSION_QR, { code }), 'codes');
+      const qr = await graphql(url, SESSION_QR, { code });
+      expect(qr.data.session.qrCode).toBeNull();
+      expectUnavailableBeside(qr, ['session', 'qrCode'], 'codes');
     },
   },
 ];
@@ -102,6 +104,13 @@ function expectUnavailable(response: GraphQLResponse, service: SiblingService): 
       message: expect.stringMatching(new RegExp(`\\b${service}\\b`)),
       extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', service }),
     }),
+  ]);
+}
+
+/** A field that needs the sibling is null, the rest of the data is there, and the error says why. */
+function expectUnavailableBeside(response: GraphQLResponse, path: string[], service: SiblingService): void {
+  expect(response.errors).toEqual([
+    expect.objectContaining({ path, extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', service }) }),
   ]);
 }
 
@@ -133,5 +142,40 @@ describe.each(SIBLINGS)('when $sibling is down', ({ sibling, operations, check }
     await check(outage.app.url, { token, code });
 
     expect(await rowCounts(test)).toEqual(before);
+  });
+});
+
+describe('when the codes service hands out codes but cannot render them', () => {
+  const OPEN_SESSION_WITH_QR = /* GraphQL */ `
+    mutation OpenSessionWithQr($locationId: Int!, $name: String!) {
+      openSession(locationId: $locationId, name: $name) { code name state qrCode { content } }
+    }
+  `;
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp();
+  });
+  afterAll(() => test.stop());
+
+  it('opens the session all the same, with its qrCode null and SERVICE_UNAVAILABLE beside it', async () => {
+    const { url } = test.doubles;
+    const codes = await failingUnder(url, '/codes/render/');
+    const app = await test.startAnotherInstance({
+      siblings: { verification: url, locations: url, products: url, codes: codes.url },
+      siblingTimeoutMs: SIBLING_TIMEOUT_MS,
+    });
+    try {
+      const token = await login(app.url);
+      const opened = await graphql(app.url, OPEN_SESSION_WITH_QR, { locationId: DEMO.cafe, name: 'Table without a QR code' }, token);
+
+      expect(opened.data.openSession).toMatchObject({ name: 'Table without a QR code', state: 'OPEN', qrCode: null });
+      expectUnavailableBeside(opened, ['openSession', 'qrCode'], 'codes');
+      // The session is there, and its QR code renders where the codes service can.
+      const qr = await graphql(test.url, SESSION_QR, { code: opened.data.openSession.code });
+      expect(qr.data.session.qrCode.content).toContain(opened.data.openSession.code);
+    } finally {
+      await app.stop();
+      await codes.stop();
+    }
   });
 });

@@ -137,7 +137,7 @@ export type SessionQrCodeQueryVariables = Exact<{
 }>;
 
 
-export type SessionQrCodeQuery = { session: { code: string, qrCode: { content: string, svg: string, dataUri: string } } };
+export type SessionQrCodeQuery = { session: { code: string, qrCode: { content: string, svg: string, dataUri: string } | null } };
 
 export type SessionQueryVariables = Exact<{
   code: string;

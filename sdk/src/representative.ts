@@ -13,6 +13,7 @@ import {
   type SetOrderStatusMutationVariables,
 } from '../generated/graphql';
 import { OrderedClient, type ClientOptions } from './client';
+import { OrderedError } from './errors';
 import { LocationSubscription, type LocationSubscriptionOptions } from './event-subscription';
 import type { Credential, Location, OrderStatusUpdate, QrCode, Session, SessionPage } from './types';
 
@@ -92,7 +93,10 @@ export class RepresentativeClient extends OrderedClient {
 
   /** The QR code a customer scans to join the session. */
   async qrCode(code: string): Promise<QrCode> {
-    return (await this.request(SessionQrCodeDocument, { code })).session.qrCode;
+    const { qrCode } = (await this.request(SessionQrCodeDocument, { code })).session;
+    // The service answers null only beside an error, which `request` has already thrown.
+    if (!qrCode) throw new OrderedError('SERVICE_UNAVAILABLE', 'The codes service did not render the QR code');
+    return qrCode;
   }
 
   /**

@@ -66,7 +66,12 @@ export class SessionResolver {
     return (await services.orders.ofSession(em, session.id)).map(orderView);
   }
 
-  @FieldResolver(() => QrCode, { description: 'The QR code that lets a customer join (rendered by the codes service).' })
+  // Nullable: a session opened or closed while the codes service cannot render is still answered, with the error beside it.
+  @FieldResolver(() => QrCode, {
+    nullable: true,
+    description:
+      'The QR code that lets a customer join, rendered by the codes service: null, with a SERVICE_UNAVAILABLE error beside the data, while that service cannot render it.',
+  })
   async qrCode(@Root() session: SessionEntity, @Ctx() { services }: GraphQLContext): Promise<QrCode> {
     const content = services.joinUrlBase ? `${services.joinUrlBase}/${session.code}` : session.code;
     const base64 = await services.siblings.codes.renderQr(content);

@@ -24,6 +24,27 @@ export async function silentServer(): Promise<DeadSibling> {
   return { url: `http://127.0.0.1:${port}`, stop: () => close(server) };
 }
 
+/**
+ * A sibling that answers 503 to every request under `downPrefix` and passes the other GETs on
+ * to `upstream`: one of its endpoints is failing, the rest work.
+ */
+export async function failingUnder(upstream: string, downPrefix: string): Promise<DeadSibling> {
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    req.resume();
+    if (url.startsWith(downPrefix) || req.method !== 'GET') {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ reason: 'service_unavailable' }));
+      return;
+    }
+    void fetch(`${upstream}${url}`).then(
+      async (answer) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text()),
+      () => res.writeHead(502).end(),
+    );
+  });
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, stop: () => close(server) };
+}
+
 function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
