@@ -3,7 +3,8 @@ import { Client } from 'pg';
 import { countRows, startTestApp, type TestApp } from './support/test-app';
 import { errorCode, graphql, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
 import { DEMO, login, openSession } from './support/fixtures';
-import { PLACE_ORDER, SESSION } from './support/operations';
+import { MENU, PLACE_ORDER, SESSION } from './support/operations';
+import { createLogger } from '../src/logger';
 
 /** What a client reads: the raw response text and its parsed body. */
 async function rawGraphQL(url: string, query: string, variables: Record<string, unknown>) {
@@ -57,6 +58,29 @@ describe('errors in production mode', () => {
     await client.dispose();
     expect(placing.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
     expect(JSON.stringify(placing.errors)).not.toMatch(/order_items|select|insert|stacktrace/i);
+  });
+
+  it('shows a value the schema cannot represent as "Internal server error", over HTTP and WebSocket, and logs it', async () => {
+    // A product id past GraphQL's Int, from the products service: its serialisation fails.
+    const errors: string[] = [];
+    const logged = createLogger('error', (line) => errors.push(JSON.parse(line).message));
+    const instance = await test.startAnotherInstance({ productCacheTtlMs: 0 }, logged);
+    test.doubles.data.products.push({ ...test.doubles.data.products[0], id: 2 ** 31, name: 'Too far' });
+    try {
+      const overHttp = await rawGraphQL(instance.url, MENU, { code });
+      const client = webSocketClient(instance.wsUrl);
+      const overWebSocket = new Subscriber(client, MENU, { code });
+      await overWebSocket.done;
+      await client.dispose();
+
+      for (const answered of [overHttp.body.errors, overWebSocket.errors]) {
+        expect(answered).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      }
+      expect(errors).toEqual(['unexpected error', 'unexpected error']);
+    } finally {
+      test.doubles.data.products.pop();
+      await instance.stop();
+    }
   });
 
   it('shows a domain error with its code and no stack trace', async () => {

@@ -37,8 +37,9 @@ export function isUnexpectedError(error: unknown): boolean {
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return false;
-    // graphql-js's own parse and validation errors have no cause.
-    if (cause === error || cause instanceof GraphQLError) return false;
+    // graphql-js's own parse and validation errors, and those of variables, have no path; an
+    // error with one was thrown while executing (a scalar that cannot serialise a value, say).
+    if (error.path === undefined && (cause === error || cause instanceof GraphQLError)) return false;
   }
   return true;
 }
