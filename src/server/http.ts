@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
 import { isUnexpectedError } from './format-error';
+import { queryLimitRules } from './query-limits';
 import { graphqlPostHandler, MAX_BODY_BYTES } from './graphql-post';
 import { playgroundRouter } from './playground';
 import { pathOf, requestLog } from './request-log';
@@ -41,6 +42,7 @@ export async function createHttpApp(options: {
     formatError: options.formatError,
     includeStacktraceInErrorResponses: !options.production,
     introspection: options.playground,
+    validationRules: [...queryLimitRules],
     // main.ts owns the signals: it drains this server, then closes Redis and the database.
     stopOnTerminationSignals: false,
     plugins: [

@@ -20,6 +20,7 @@ import { clientAddress } from './client-address';
 import { DocumentCache } from './document-cache';
 import { isUnexpectedError } from './format-error';
 import { GRAPHQL_PATH } from './http';
+import { queryLimitRules } from './query-limits';
 import { subscribeSharingExecution } from './shared-execution';
 
 /** How long clients get to answer the closing handshake when the server stops. */
@@ -61,7 +62,7 @@ export function createWebSocketServer(options: {
   };
   const documents = new DocumentCache(
     options.schema,
-    options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule],
+    [...specifiedRules, ...queryLimitRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
   );
 
   const format = (errors: readonly GraphQLError[], connectionId: string) =>

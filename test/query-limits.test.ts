@@ -1,0 +1,51 @@
+import { MAX_ALIASES } from '../src/server/query-limits';
+import { DEMO, login, openSession } from './support/fixtures';
+import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** `session(code)` asking for its QR code `count` times under as many aliases: each one a call to the codes service. */
+const qrCodes = (count: number) => /* GraphQL */ `
+  query ManyQrCodes($code: String!) {
+    session(code: $code) { ${Array.from({ length: count }, (_, index) => `qr${index}: qrCode { content }`).join(' ')} }
+  }
+`;
+
+describe('limits on what one operation may ask for', () => {
+  let test: TestApp;
+  let code: string;
+  beforeAll(async () => {
+    test = await startTestApp();
+    code = (await openSession(test.url, await login(test.url), 'Table of aliases')).code;
+  });
+  afterAll(() => test.stop());
+  beforeEach(() => test.doubles.control.resetRequestCounts());
+
+  it(`answers ${MAX_ALIASES} aliases`, async () => {
+    const response = await graphql(test.url, qrCodes(MAX_ALIASES), { code });
+    expect(response.errors).toBeUndefined();
+    expect(Object.keys(response.data.session)).toHaveLength(MAX_ALIASES);
+  });
+
+  it(`refuses ${MAX_ALIASES + 1} aliases over HTTP with GRAPHQL_VALIDATION_FAILED, before calling any sibling`, async () => {
+    const response = await graphql(test.url, qrCodes(MAX_ALIASES + 1), { code });
+    expect(response.data ?? null).toBeNull();
+    expect(errorCode(response)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(test.doubles.control.requestCount('/codes/')).toBe(0);
+  });
+
+  it(`refuses ${MAX_ALIASES + 1} aliases over WebSocket the same way`, async () => {
+    const client = webSocketClient(test.wsUrl);
+    const asking = new Subscriber(client, qrCodes(MAX_ALIASES + 1), { code });
+    await asking.done;
+    await client.dispose();
+    expect(asking.items).toEqual([]);
+    expect(asking.errors.flat()).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    expect(test.doubles.control.requestCount('/codes/')).toBe(0);
+  });
+
+  it('counts the aliases inside fragments too', async () => {
+    const fields = Array.from({ length: MAX_ALIASES + 1 }, (_, index) => `qr${index}: qrCode { content }`).join(' ');
+    const query = `query ($code: String!) { session(code: $code) { ...Codes } } fragment Codes on Session { ${fields} }`;
+    expect(errorCode(await graphql(test.url, query, { code }))).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
