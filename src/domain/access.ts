@@ -6,10 +6,19 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
 /** Tokens logged out within one cache lifetime that an instance remembers as such. */
 const MAX_REVOKED = 10_000;
 
-/** A live stream a representative's credential opened: ended when that credential is logged out. */
+/** How often, at least, watched streams are checked again, however short the cache lifetime. */
+const MIN_RECHECK_MS = 1_000;
+
+/** A live stream a representative's credential opened: ended when that credential may no longer open it. */
 export interface EndableStream {
   fail(error: Error): void;
   onceClosed(callback: () => void): void;
+}
+
+interface WatchedStream {
+  stream: EndableStream;
+  credential: Credential;
+  locationId: number;
 }
 
 /**
@@ -22,7 +31,10 @@ export class Access {
   private readonly owners: LRUCache<number, number>;
   private readonly revoked: LRUCache<string, true>;
   /** The live streams each token opened, while they stream. */
-  private readonly streamsByToken = new Map<string, Set<EndableStream>>();
+  private readonly streamsByToken = new Map<string, Set<WatchedStream>>();
+  private readonly recheckMs: number;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private rechecking = false;
 
   constructor(
     private readonly siblings: Pick<Siblings, 'verification' | 'locations'>,
@@ -32,6 +44,7 @@ export class Access {
     this.verified = new LRUCache({ max: 50_000, ttl });
     this.owners = new LRUCache({ max: 50_000, ttl });
     this.revoked = new LRUCache({ max: MAX_REVOKED, ttl });
+    this.recheckMs = Math.max(ttl, MIN_RECHECK_MS);
   }
 
   /** The verified user id of a representative's credential. */
@@ -66,7 +79,8 @@ export class Access {
     this.revoked.set(token, true);
     const streams = this.streamsByToken.get(token);
     this.streamsByToken.delete(token);
-    for (const stream of streams ?? []) stream.fail(loggedOut());
+    this.stopRecheckingIfNone();
+    for (const { stream } of streams ?? []) stream.fail(loggedOut());
   }
 
   /** How many live streams are watched for a logout of their credential. */
@@ -77,22 +91,57 @@ export class Access {
   }
 
   /**
-   * Ends `stream` when the credential that opened it is logged out: access to a stream is
-   * checked when it starts, and must not outlive the credential (DESIGN.md §4).
+   * Ends the location stream `stream` when its credential may no longer open it: at once when
+   * the credential is logged out (here, or on another instance, told through Redis), and
+   * otherwise at the next re-check, once a cache lifetime, which also finds a logout whose
+   * message was lost, a credential that expired and a location that changed hands. Access to
+   * a stream is checked when it starts and must not outlive the credential (DESIGN.md §4).
    */
-  endOnLogout(credential: Credential | null | 'malformed', stream: EndableStream): void {
+  endWhenRefused(credential: Credential | null | 'malformed', locationId: number, stream: EndableStream): void {
     if (credential === null || credential === 'malformed') return;
     const token = formatToken(credential);
     // Logged out while the stream was being opened.
     if (this.revoked.has(token)) return stream.fail(loggedOut());
     let streams = this.streamsByToken.get(token);
     if (!streams) this.streamsByToken.set(token, (streams = new Set()));
-    streams.add(stream);
-    stream.onceClosed(() => {
-      const current = this.streamsByToken.get(token);
-      if (!current?.delete(stream) || current.size > 0) return;
-      this.streamsByToken.delete(token);
-    });
+    const watched: WatchedStream = { stream, credential, locationId };
+    streams.add(watched);
+    this.recheckTimer ??= setInterval(() => void this.recheck(), this.recheckMs).unref();
+    stream.onceClosed(() => this.forget(token, watched));
+  }
+
+  private forget(token: string, watched: WatchedStream): void {
+    const current = this.streamsByToken.get(token);
+    if (!current?.delete(watched) || current.size > 0) return;
+    this.streamsByToken.delete(token);
+    this.stopRecheckingIfNone();
+  }
+
+  private stopRecheckingIfNone(): void {
+    if (this.streamsByToken.size > 0 || !this.recheckTimer) return;
+    clearInterval(this.recheckTimer);
+    this.recheckTimer = undefined;
+  }
+
+  /** Asks again, as a new request would, whether each watched stream's credential may open it. */
+  private async recheck(): Promise<void> {
+    if (this.rechecking) return;
+    this.rechecking = true;
+    try {
+      for (const [token, streams] of [...this.streamsByToken]) {
+        for (const watched of [...streams]) {
+          const refusal = await this.requireOwner(watched.credential, watched.locationId).then(
+            () => null,
+            (error: unknown) => (isRefusal(error) ? error : null),
+          );
+          if (!refusal) continue;
+          this.forget(token, watched);
+          watched.stream.fail(refusal);
+        }
+      }
+    } finally {
+      this.rechecking = false;
+    }
   }
 
   private async ownerOf(locationId: number): Promise<number> {
@@ -103,6 +152,11 @@ export class Access {
     this.owners.set(locationId, location.userId);
     return location.userId;
   }
+}
+
+/** The credential's own answer, not an outage: a sibling that is down (SERVICE_UNAVAILABLE) leaves the stream be. */
+function isRefusal(error: unknown): error is UnauthenticatedError | ForbiddenError | NotFoundError {
+  return error instanceof UnauthenticatedError || error instanceof ForbiddenError || error instanceof NotFoundError;
 }
 
 function loggedOut(): UnauthenticatedError {

@@ -75,13 +75,15 @@ export class EventResolver {
   @Subscription(() => LocationEvent, {
     name: 'locationEvents',
     description:
-      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out.",
+      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out (at once) or expires, and with FORBIDDEN when the location changes hands: the service asks again once per lifetime of its verification cache (AUTH_CACHE_TTL_MS).",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, LocationEventsArgs, GraphQLContext>) => {
       parsePositiveId(args.locationId, 'locationId');
       validAfterSeq(args.afterSeq);
       const { services, credential } = context;
       await services.access.requireOwner(credential, args.locationId);
-      return services.streams.ofLocation(args.locationId, args.afterSeq, (stream) => services.access.endOnLogout(credential, stream));
+      return services.streams.ofLocation(args.locationId, args.afterSeq, (stream) =>
+        services.access.endWhenRefused(credential, args.locationId, stream),
+      );
     },
   })
   liveLocationEvents(

@@ -1,0 +1,97 @@
+import type { App } from '../src/app';
+import { closedPort } from './support/dead-servers';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
+import { LOCATION_EVENTS_SUBSCRIPTION, LOGOUT, SESSIONS } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+/** How long this instance reuses a verification or an ownership answer; its watched streams are checked again as often. */
+const AUTH_CACHE_TTL_MS = 1_000;
+
+/**
+ * A location stream must not outlive its representative's right to it. A logout told to
+ * every instance ends it at once (test/two-instances.test.ts); these are the ways that
+ * message does not come, found when the instance asks again.
+ */
+describe("a location stream ends once its credential may no longer open it", () => {
+  let test: TestApp;
+  let tables = 0;
+  beforeAll(async () => {
+    test = await startTestApp({ authCacheTtlMs: AUTH_CACHE_TTL_MS });
+  });
+  afterAll(() => test.stop());
+
+  /** An order panel on the test's instance, live: it has received an order placed after it subscribed. */
+  async function livePanel(token: string) {
+    const client = webSocketClient(test.wsUrl, token);
+    const panel = new Subscriber(client, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.cafe });
+    const session = await openSession(test.url, await login(test.url), `Panel table ${++tables}`);
+    const placed = (await placeOrder(test.url, session.code)).data.placeOrder.id;
+    await waitFor(async () => panel.items.some((item) => item.locationEvents.order?.id === placed), 'the panel live');
+    return { client, panel, session };
+  }
+
+  const endedWith = (panel: Subscriber) => panel.errors.flat().map((error) => (error as { extensions?: { code?: string } }).extensions?.code);
+
+  it('ends with UNAUTHENTICATED after a logout this instance was never told of', async () => {
+    const nowhere = await closedPort();
+    // Its logout cannot reach Redis, so no other instance hears of it.
+    const cutOff: App = await test.startAnotherInstance({ redisUrl: nowhere.url.replace('http:', 'redis:') });
+    try {
+      const token = await login(test.url);
+      const { client, panel } = await livePanel(token);
+      expect((await graphql(cutOff.url, LOGOUT, {}, token)).data).toEqual({ logout: true });
+
+      await panel.done;
+      expect(endedWith(panel)).toEqual(['UNAUTHENTICATED']);
+      await client.dispose();
+    } finally {
+      await cutOff.stop();
+    }
+  });
+
+  it('ends with UNAUTHENTICATED when its session key expires', async () => {
+    const token = await login(test.url);
+    const { client, panel } = await livePanel(token);
+    test.doubles.control.expireSessionKey(token.split(':')[1]);
+
+    await panel.done;
+    expect(endedWith(panel)).toEqual(['UNAUTHENTICATED']);
+    await client.dispose();
+  });
+
+  it('ends with FORBIDDEN when the location changes hands', async () => {
+    const cafe = test.doubles.data.locations.find((location) => location.id === DEMO.cafe)!;
+    const owner = cafe.user_id;
+    const token = await login(test.url);
+    const { client, panel } = await livePanel(token);
+    try {
+      cafe.user_id = owner + 1;
+      await panel.done;
+      expect(endedWith(panel)).toEqual(['FORBIDDEN']);
+    } finally {
+      cafe.user_id = owner;
+      await client.dispose();
+      // The instance reuses the changed owner for a cache lifetime.
+      await waitFor(async () => (await graphql(test.url, SESSIONS, { locationId: DEMO.cafe }, token)).errors === undefined, 'the cafe back with its owner');
+    }
+  });
+
+  it('goes on while the verification service is down, and after', async () => {
+    const { client, panel, session } = await livePanel(await login(test.url));
+    test.doubles.control.resetRequestCounts();
+    test.doubles.control.setUnavailable('verification');
+    try {
+      // Checked again while down: the answer is SERVICE_UNAVAILABLE, which is not the credential's.
+      await waitFor(async () => test.doubles.control.requestCount('/verification/verify/') >= 2, 'two re-checks while down', 10_000);
+    } finally {
+      test.doubles.control.setUnavailable('verification', false);
+    }
+    const later = (await placeOrder(test.url, session.code)).data.placeOrder.id;
+    await waitFor(async () => panel.items.some((item) => item.locationEvents.order?.id === later), 'the order after the outage');
+    expect(panel.completed).toBe(false);
+    expect(panel.errors).toEqual([]);
+    await client.dispose();
+  });
+});
