@@ -66,7 +66,7 @@ interface Topic {
    * until the first message or repair.
    */
   highestSeen: number | undefined;
-  /** When highestSeen last rose: a topic that has been quiet for an interval is checked. */
+  /** When highestSeen last rose (performance.now()): a topic that has been quiet for an interval is checked. */
   lastRiseAt: number;
 }
 
@@ -114,7 +114,7 @@ export class LiveFeed<Kind extends string> {
     const existing = this.topics.get(name);
     if (existing) return existing;
     const listening = this.options.bus.listen<Sequenced>(name, (event) => this.dispatch(topic, event));
-    const topic: Topic = { name, kind, key, watches: new Set(), listening, highestSeen: undefined, lastRiseAt: 0 };
+    const topic: Topic = { name, kind, key, watches: new Set(), listening, highestSeen: undefined, lastRiseAt: -Infinity };
     this.topics.set(name, topic);
     this.timer ??= setInterval(() => void this.repair(), this.intervalMs).unref();
     return topic;
@@ -164,7 +164,7 @@ export class LiveFeed<Kind extends string> {
   private rise(topic: Topic, seq: number): void {
     if (topic.highestSeen !== undefined && seq <= topic.highestSeen) return;
     topic.highestSeen = seq;
-    topic.lastRiseAt = Date.now();
+    topic.lastRiseAt = performance.now();
   }
 
   private repair(): Promise<void> {
@@ -176,7 +176,8 @@ export class LiveFeed<Kind extends string> {
   }
 
   private async repairQuietTopics(): Promise<void> {
-    const quietSince = Date.now() - this.intervalMs;
+    // The monotonic clock: a wall clock set back would make every topic look busy until it caught up.
+    const quietSince = performance.now() - this.intervalMs;
     const due = new Map<string, Topic[]>();
     for (const topic of this.topics.values()) {
       if (topic.lastRiseAt > quietSince) continue;
