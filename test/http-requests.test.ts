@@ -5,9 +5,9 @@ import { PLACE_ORDER, SESSION } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** A POST with exactly these headers and body chunks (no Content-Length: sent chunked). */
-function post(url: string, headers: Record<string, string>, chunks: (string | Buffer)[]) {
+function post(url: string, headers: Record<string, string>, chunks: (string | Buffer)[], method = 'POST') {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: any }>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers }, (res) => {
+    const req = request(url, { method, headers }, (res) => {
       const received: Buffer[] = [];
       res.on('data', (chunk: Buffer) => received.push(chunk));
       res.on('end', () => {
@@ -75,6 +75,13 @@ describe('GraphQL over HTTP: what a request may carry', () => {
     const plain = await post(test.url, { 'content-type': 'text/plain' }, [placeOrderBody()]);
     expectRefused(plain, 400, 'BAD_REQUEST');
     expect(await ordersOfSession()).toEqual([]);
+  });
+
+  it('answers the same way a body it cannot read with another method (PUT)', async () => {
+    expectRefused(await post(test.url, JSON_TYPE, ['{bad'], 'PUT'), 400, 'BAD_REQUEST');
+    const padding = ' '.repeat(300 * 1024);
+    expectRefused(await post(test.url, JSON_TYPE, [`{${padding}}`], 'PUT'), 413, 'PAYLOAD_TOO_LARGE');
+    expectRefused(await post(test.url, { ...JSON_TYPE, 'content-encoding': 'gzip' }, ['{}'], 'PUT'), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('places an order from a UTF-8 body sent in chunks, with a request id echoed', async () => {

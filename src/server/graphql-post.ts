@@ -113,7 +113,8 @@ function tooLarge(req: IncomingMessage): BodyError {
   return new BodyError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+/** An HTTP error as a GraphQL error response, with a code. */
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');

@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parseAuthorization } from '../domain/credential';
@@ -13,9 +13,9 @@ import type { Services } from '../services';
 import { observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
 import { isUnexpectedError } from './format-error';
-import { queryLimitRules } from './query-limits';
-import { graphqlPostHandler, MAX_BODY_BYTES } from './graphql-post';
+import { graphqlPostHandler, MAX_BODY_BYTES, sendError } from './graphql-post';
 import { playgroundRouter } from './playground';
+import { queryLimitRules } from './query-limits';
 import { pathOf, requestLog } from './request-log';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -77,12 +77,13 @@ export async function createHttpApp(options: {
   });
   if (options.playground) app.use(playgroundRouter(GRAPHQL_PATH));
   // GET queries (and Apollo's answer to other methods); every POST goes to graphqlPost below.
-  // Apollo's middleware insists on a parsed body, even for a GET.
-  app.all(GRAPHQL_PATH, express.json({ limit: MAX_BODY_BYTES }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  // Apollo's middleware insists on a parsed body, even for a GET; a compressed one is refused, as for a POST.
+  app.all(GRAPHQL_PATH, express.json({ limit: MAX_BODY_BYTES, inflate: false }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
   // Any other path: an answer clients can parse, like every other error here, not Express's HTML page.
   app.use((req, res) => {
     res.status(404).json({ errors: [{ message: `Nothing at ${req.method} ${req.path}; GraphQL is at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
   });
+  app.use(bodyErrorHandler);
 
   const logRequest = requestLog(options.logger);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -92,6 +93,19 @@ export async function createHttpApp(options: {
   };
   return { handler, apollo };
 }
+
+/**
+ * A body Express could not read for a request that is not a POST (a PUT to the GraphQL path,
+ * say) is answered as graphql-post.ts answers one, not with Express's HTML page.
+ */
+const bodyErrorHandler: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  if (error.type === 'entity.parse.failed') return sendError(res, 400, 'BAD_REQUEST', 'The body is not valid JSON');
+  if (error.type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (error.status === 415) return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be UTF-8 JSON, not compressed');
+  if (error.status !== undefined && error.status >= 400 && error.status < 500) return sendError(res, error.status, 'BAD_REQUEST', 'The request could not be read');
+  next(error);
+};
 
 /** The GraphQL path, with or without a trailing slash (as Express routes it). */
 function isGraphQLPath(path: string): boolean {
