@@ -1,9 +1,9 @@
 import {
+  GraphQLError,
   NoSchemaIntrospectionCustomRule,
   specifiedRules,
   type DocumentNode,
   type ExecutionResult,
-  type GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
@@ -112,7 +112,9 @@ export function createWebSocketServer(options: {
       onNext: (ctx, _id, _payload, _args, result) => {
         const errors = (result as ExecutionResult).errors;
         if (!errors?.length) return result;
-        return { ...result, errors: format(errors, stateOf(ctx.extra).connectionId) } as unknown as ExecutionResult;
+        // No data at all: graphql-js refused the request's variables before executing, which Apollo calls BAD_USER_INPUT.
+        const refused = 'data' in result ? errors : errors.map(asBadUserInput);
+        return { ...result, errors: format(refused, stateOf(ctx.extra).connectionId) } as unknown as ExecutionResult;
       },
       onError: (ctx, _id, _payload, errors) => format(errors, stateOf(ctx.extra).connectionId),
     },
@@ -144,6 +146,12 @@ export function createWebSocketServer(options: {
 function observeDelivery(metrics: Metrics, event: unknown): void {
   const at = (event as { at?: unknown } | null)?.at;
   if (typeof at === 'string') metrics.eventDelivery.observe(Math.max(0, Date.now() - Date.parse(at)) / 1000);
+}
+
+/** An error of the request itself (no path: nothing was executed), unless it already has a code. */
+function asBadUserInput(error: GraphQLError): GraphQLError {
+  if (error.path || error.extensions?.code) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 function isErrorList(checked: DocumentNode | readonly GraphQLError[]): checked is readonly GraphQLError[] {
