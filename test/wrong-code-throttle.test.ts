@@ -93,6 +93,19 @@ describe('throttling wrong session codes per client, over all instances', () => 
     return Array.from({ length: count }, (_, i) => (0xa00000 + i).toString(16)).filter((wrong) => wrong !== code);
   }
 
+  it('counts an IPv6 client by its /64 network, whichever of its addresses it sends from', async () => {
+    const behindProxy = await test.startAnotherInstance({ trustProxy: true });
+    const from = async (address: string, sessionCode: string): Promise<GraphQLResponse> => {
+      const body = JSON.stringify({ query: SESSION, variables: { code: sessionCode } });
+      const response = await fetch(behindProxy.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body });
+      return response.json();
+    };
+    const answers = [];
+    for (const [index, wrong] of wrongCodes(LIMIT + 1).entries()) answers.push(errorCode(await from(`2001:db8:5:6::${index + 1}`, wrong)));
+    expect(answers).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
+    expect((await from('2001:db8:5:7::1', code)).data?.session.code).toBe(code);
+  });
+
   it('counts guesses sent all at once before answering any of them', async () => {
     const answers = await Promise.all(wrongCodes(4 * LIMIT).map(async (wrong) => errorCode(await graphql(test.url, SESSION, { code: wrong }))));
     expect(answers.filter((answer) => answer === 'NOT_FOUND')).toHaveLength(LIMIT);

@@ -1,14 +1,25 @@
+import ipaddr from 'ipaddr.js';
 import type { IncomingMessage } from 'node:http';
 
 /**
- * The client's address, for throttling wrong session codes. Behind a trusted proxy (the
- * load balancer) it is the address that proxy saw: the last entry of X-Forwarded-For.
+ * The client, for throttling wrong session codes: its IPv4 address, or the /64 network of its
+ * IPv6 one, since a single host or household is given a whole /64 and may send from any
+ * address in it. Behind a trusted proxy (the load balancer) it is the address that proxy
+ * saw: the last entry of X-Forwarded-For.
  */
 export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = request.headers['x-forwarded-for'];
     const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
-    if (last) return last;
+    if (last) return throttledAs(last);
   }
-  return request.socket.remoteAddress ?? 'unknown';
+  return throttledAs(request.socket.remoteAddress ?? 'unknown');
+}
+
+function throttledAs(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address); // an IPv4-mapped IPv6 address becomes its IPv4 one
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const network = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${network.join(':')}::/64`;
 }
