@@ -98,7 +98,7 @@ describe('throttling wrong session codes per client, over all instances', () => 
     const from = async (address: string, sessionCode: string): Promise<GraphQLResponse> => {
       const body = JSON.stringify({ query: SESSION, variables: { code: sessionCode } });
       const response = await fetch(behindProxy.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body });
-      return response.json();
+      return (await response.json()) as GraphQLResponse;
     };
     const answers = [];
     for (const [index, wrong] of wrongCodes(LIMIT + 1).entries()) answers.push(errorCode(await from(`2001:db8:5:6::${index + 1}`, wrong)));
