@@ -197,5 +197,15 @@ describe('who may do what (DESIGN.md §4)', () => {
       expect(errorCode(await graphql(test.url, WHO_AM_I, {}, leaving))).toBe('UNAUTHENTICATED');
       expect(errorCode(await graphql(test.url, SESSIONS, { locationId: DEMO.cafe }, leaving))).toBe('UNAUTHENTICATED');
     });
+
+    it('whose session key expired is refused at once after a logout the verification service refused', async () => {
+      const expired = await login(test.url);
+      expect((await graphql(test.url, WHO_AM_I, {}, expired)).data).toEqual({ me: { id: 1 } });
+      test.doubles.control.expireSessionKey(expired.split(':')[1]);
+      // Still verified from the cache until the logout, which the verification service refuses.
+      expect((await graphql(test.url, WHO_AM_I, {}, expired)).data).toEqual({ me: { id: 1 } });
+      expect(errorCode(await graphql(test.url, LOGOUT, {}, expired))).toBe('UNAUTHENTICATED');
+      expect(errorCode(await graphql(test.url, WHO_AM_I, {}, expired))).toBe('UNAUTHENTICATED');
+    });
   });
 });

@@ -21,7 +21,11 @@ export class AuthResolver {
   async logout(@Ctx() { services, credential }: GraphQLContext): Promise<boolean> {
     await services.access.authenticate(credential);
     if (credential === null || credential === 'malformed') throw new UnauthenticatedError('No credential to log out');
-    await services.siblings.verification.logout(credential);
+    await services.siblings.verification.logout(credential).catch(async (error: unknown) => {
+      // The verification service no longer knows the key: it is over, and no cache may keep it.
+      if (error instanceof UnauthenticatedError) await services.revocations.revoke(credential);
+      throw error;
+    });
     await services.revocations.revoke(credential);
     return true;
   }
