@@ -27,10 +27,11 @@ export function eventStream<Event extends Sequenced>(
   /** Delivers from the log everything after `last`, up to its end or the last event. */
   async function* fromLog(): AsyncGenerator<Event> {
     for (;;) {
-      // Failed from outside (a logout): no more of the log either.
+      // Failed from outside (a logout): no more of the log either, not even the rest of a page.
       if (watch.failedWith) throw watch.failedWith;
       const page = await readLog(last, LOG_PAGE);
       for (const event of page) {
+        if (watch.failedWith) throw watch.failedWith;
         if (event.seq !== last + 1) throw new Error(`The event log jumps from seq ${last} to ${event.seq}`);
         last = event.seq;
         yield event;
