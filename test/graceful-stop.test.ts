@@ -4,6 +4,8 @@ import type { App } from '../src/app';
 import { login, openSession } from './support/fixtures';
 import { Subscriber, webSocketClient } from './support/graphql-client';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { testRedisUrl } from './support/environment';
+import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** A WebSocket client that completes the upgrade and then answers nothing, not even the server's FIN. */
@@ -55,4 +57,24 @@ describe('stopping an instance', () => {
     subscriber.unsubscribe();
     await client.dispose();
   }, 10_000);
+
+  it('leaves no promise rejected unhandled when its Redis never answered, which would end the process', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    // Accepts the connections and holds them: the SUBSCRIBEs of the instance's own topics never get an answer.
+    const redis = new URL(testRedisUrl());
+    const silentRedis = new TcpProxy(redis.hostname, Number(redis.port || 6379), 60_000);
+    await silentRedis.open();
+    try {
+      const instance = await test.startAnotherInstance({ redisUrl: `redis://127.0.0.1:${silentRedis.port}` });
+      await instance.stop();
+      // The unanswered commands fail once the connections have closed.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      await silentRedis.cut();
+    }
+  });
 });

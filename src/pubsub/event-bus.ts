@@ -79,7 +79,7 @@ export class EventBus {
     // Errors are retried by ioredis; without a listener they would crash the process.
     for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
     ignoreRejections(subscriber, ['unsubscribe', 'punsubscribe']);
-    return new EventBus(new RedisPubSub({ publisher, subscriber }), [publisher, subscriber], subscriberName, namespace);
+    return new EventBus(new SettledRedisPubSub({ publisher, subscriber }), [publisher, subscriber], subscriberName, namespace);
   }
 
   get usesRedis(): boolean {
@@ -99,9 +99,13 @@ export class EventBus {
   /** Calls `handler` with every message on `topic` until closed. */
   listen<T>(topic: string, handler: (payload: T) => void): Listening {
     const subscribed = this.engine.subscribe(this.namespace + topic, handler, {});
+    // A SUBSCRIBE still unanswered when the connection closes fails; not every listener awaits
+    // `ready`, and an unhandled rejection would end the process.
+    const ready = subscribed.then(() => undefined);
+    ready.catch(() => undefined);
     let closed = false;
     return {
-      ready: subscribed.then(() => undefined),
+      ready,
       close: () => {
         if (closed || this.closing) return;
         closed = true;
@@ -159,6 +163,21 @@ export class EventBus {
         await within(connection.quit(), PING_TIMEOUT_MS, 'quit timed out').catch(() => connection.disconnect());
       }),
     );
+  }
+}
+
+/**
+ * RedisPubSub (graphql-redis-subscriptions 2.7) keeps a second promise for a SUBSCRIBE in
+ * flight, for subscriptions to the same topic that arrive meanwhile, and leaves its rejection
+ * unhandled when none did: a SUBSCRIBE that fails (its connection closed before Redis
+ * answered, as when an instance stops while Redis is away) would then end the process.
+ */
+class SettledRedisPubSub extends RedisPubSub {
+  override subscribe<T = unknown>(trigger: string, onMessage: (message: T) => void, options?: unknown): Promise<number> {
+    const subscribed = super.subscribe(trigger, onMessage, options);
+    const inFlight = (this as unknown as { subsPendingRefsMap: Map<string, { pending: Promise<void> }> }).subsPendingRefsMap;
+    inFlight.get(trigger)?.pending.catch(() => undefined);
+    return subscribed;
   }
 }
 
