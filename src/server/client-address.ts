@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
 
 /**
  * The client, for throttling wrong session codes: its IPv4 address, or the /64 network of its
@@ -17,7 +18,7 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
 }
 
 function throttledAs(address: string): string {
-  if (!ipaddr.isValid(address)) return address;
+  if (isIPv4(address) || !ipaddr.isValid(address)) return address;
   const parsed = ipaddr.process(address); // an IPv4-mapped IPv6 address becomes its IPv4 one
   if (parsed.kind() === 'ipv4') return parsed.toString();
   const network = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
