@@ -37,7 +37,9 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   const siblingDoubles = needsDoubles(config.siblings) ? await startSiblingDoubles() : undefined;
   const siblingUrls = withDoubles(config.siblings, siblingDoubles?.url);
   const orm = await openDatabase(config.databaseUrl, logger);
-  const bus = config.redisUrl ? EventBus.redis(config.redisUrl, Topics.namespaceFor(config.databaseUrl)) : EventBus.inProcess();
+  const bus = config.redisUrl
+    ? EventBus.redis(config.redisUrl, config.redisNamespace ?? Topics.namespaceFor(config.databaseUrl))
+    : EventBus.inProcess();
   const metrics = new Metrics();
   const siblings = createSiblings(siblingUrls, config.siblingTimeoutMs, (service, outcome, seconds) => {
     metrics.siblingDuration.observe({ service, outcome }, seconds);

@@ -14,6 +14,12 @@ export interface Config {
   databaseUrl?: string;
   /** Absent: the in-process PubSub is used (single instance only). */
   redisUrl?: string;
+  /**
+   * Put before every Redis channel and key. Absent: `ordered:<database name>:`, so the
+   * instances of one database share it; deployments on one Redis whose databases have the
+   * same name must set different ones.
+   */
+  redisNamespace?: string;
   /** A sibling without a URL is served by the built-in development doubles. */
   siblings: SiblingUrls;
   siblingTimeoutMs: number;
@@ -81,6 +87,13 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`${name} must be true or false, got "${raw}"`);
     return fallback;
   };
+  const namespace = (name: string) => {
+    const raw = read(name);
+    if (raw !== undefined && !/^[\w.:-]{1,100}$/.test(raw)) {
+      problems.push(`${name} must be 1 to 100 letters, digits or "_.:-", got "${raw}"`);
+    }
+    return raw;
+  };
   const http = ['http:', 'https:'];
 
   const production = read('NODE_ENV') === 'production';
@@ -90,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisNamespace: namespace('REDIS_NAMESPACE'),
     siblings: {
       verification: url('VERIFICATION_URL', http),
       locations: url('LOCATIONS_URL', http),

@@ -5,7 +5,8 @@
 export const Topics = {
   /**
    * Redis channels are `<namespace><topic>`. Instances sharing a database share topics, so the
-   * default namespace names the database: deployments or test databases on one Redis stay apart.
+   * default namespace (unless REDIS_NAMESPACE is set) names the database: deployments or test
+   * databases on one Redis stay apart, unless their databases have the same name.
    */
   namespaceFor: (databaseUrl: string) => `ordered:${decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || 'postgres'}:`,
   session: (sessionId: string) => `session:${sessionId}`,
