@@ -23,8 +23,10 @@ export class TcpProxy {
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
       };
-      if (this.forwardAfterMs > 0) setTimeout(forward, this.forwardAfterMs);
-      else forward();
+      if (this.forwardAfterMs > 0) {
+        const waiting = setTimeout(forward, this.forwardAfterMs);
+        client.on('close', () => clearTimeout(waiting));
+      } else forward();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
