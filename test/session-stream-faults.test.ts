@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { App } from '../src/app';
 import { createLogger } from '../src/logger';
 import { Topics } from '../src/pubsub/topics';
@@ -172,6 +173,39 @@ describe('a session stream across faults', () => {
     });
     await local.stop();
     await isolated.stop();
+  });
+
+  it("reads its log again when a read fails (the database cut the connection), instead of ending the subscriber's stream", async () => {
+    const session = await openSession(a.url, token, 'Cut read');
+    await placeOrders(a.url, session.code, 3);
+    const database = new Client({ connectionString: test.databaseUrl });
+    await database.connect();
+    try {
+      // The log read of a new subscription waits behind this lock, until the test cuts its connection.
+      await database.query('begin');
+      await database.query('lock table session_events in access exclusive mode');
+      const client = webSocketClient(b.wsUrl);
+      const subscriber = new Subscriber(client, SESSION_EVENTS_SUBSCRIPTION, { code: session.code, afterSeq: 0 });
+      let reading: number | undefined;
+      await waitFor(async () => {
+        // Inside a transaction PostgreSQL keeps the first view of pg_stat_activity unless told to drop it.
+        await database.query('select pg_stat_clear_snapshot()');
+        const { rows } = await database.query(
+          "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%session_events%'",
+        );
+        reading = rows[0]?.pid;
+        return reading !== undefined;
+      }, "the subscription's log read waiting on the lock");
+      await database.query('select pg_terminate_backend($1)', [reading]);
+      await database.query('rollback');
+
+      const seqs = (await subscriber.waitFor(3)).map((item) => item.sessionEvents.seq);
+      expect(seqs).toEqual([1, 2, 3]);
+      expect(subscriber.errors).toEqual([]);
+      await client.dispose();
+    } finally {
+      await database.end();
+    }
   });
 
   it('answers an order without waiting for its Redis publish, which reaches other instances once Redis answers', async () => {

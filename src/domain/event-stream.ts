@@ -7,12 +7,20 @@ export type ReadLog<Event extends Sequenced> = (afterSeq: number, limit: number)
 export const LOG_PAGE = 500;
 
 /**
+ * The pauses before a failed read of the log is tried again: a database connection that was
+ * cut, or a database that restarts or fails over, answers again within seconds, and ending
+ * the stream instead would leave its subscriber without the events that follow.
+ */
+export const LOG_READ_RETRY_MS = [100, 500, 1_000, 2_000];
+
+/**
  * Every event of one log after `afterSeq`, exactly once and in seq order: first the stored
  * ones, then live ones. The watch was live before `logHead` (the log's last seq) was read,
  * so nothing falls between the two, and the log is read only when `afterSeq` is behind it. A live event that repeats one already delivered is dropped; one past a gap, or
  * word from the feed that the log is ahead, makes the stream read the log from where it is.
  * It ends after an event for which `isLast` holds, and with the watch's error if the watch
- * was failed from outside (a logout).
+ * was failed from outside (a logout). A read of the log that fails is tried again a few times
+ * (LOG_READ_RETRY_MS) before the stream ends with its error.
  */
 export function eventStream<Event extends Sequenced>(
   watch: Watch<Event>,
@@ -29,7 +37,7 @@ export function eventStream<Event extends Sequenced>(
     for (;;) {
       // Failed from outside (a logout): no more of the log either, not even the rest of a page.
       if (watch.failedWith) throw watch.failedWith;
-      const page = await readLog(last, LOG_PAGE);
+      const page = await readLogRetrying();
       for (const event of page) {
         if (watch.failedWith) throw watch.failedWith;
         if (event.seq !== last + 1) throw new Error(`The event log jumps from seq ${last} to ${event.seq}`);
@@ -41,6 +49,19 @@ export function eventStream<Event extends Sequenced>(
         }
       }
       if (page.length < LOG_PAGE) return;
+    }
+  }
+
+  async function readLogRetrying(): Promise<Event[]> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await readLog(last, LOG_PAGE);
+      } catch (error) {
+        if (attempt >= LOG_READ_RETRY_MS.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, LOG_READ_RETRY_MS[attempt]));
+        if (watch.failedWith) throw watch.failedWith;
+        if (watch.closed) throw error;
+      }
     }
   }
 
