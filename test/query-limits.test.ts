@@ -3,10 +3,12 @@ import { DEMO, login, openSession } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
 
-/** `session(code)` asking for its QR code `count` times under as many aliases: each one a call to the codes service. */
+/** A session's QR code `count` times under as many aliases: each one a call to the codes service. */
+const aliasedQrCodes = (count: number) => Array.from({ length: count }, (_, index) => `qr${index}: qrCode { content }`).join(' ');
+
 const qrCodes = (count: number) => /* GraphQL */ `
   query ManyQrCodes($code: String!) {
-    session(code: $code) { ${Array.from({ length: count }, (_, index) => `qr${index}: qrCode { content }`).join(' ')} }
+    session(code: $code) { ${aliasedQrCodes(count)} }
   }
 `;
 
@@ -44,8 +46,7 @@ describe('limits on what one operation may ask for', () => {
   });
 
   it('counts the aliases inside fragments too', async () => {
-    const fields = Array.from({ length: MAX_ALIASES + 1 }, (_, index) => `qr${index}: qrCode { content }`).join(' ');
-    const query = `query ($code: String!) { session(code: $code) { ...Codes } } fragment Codes on Session { ${fields} }`;
+    const query = `query ($code: String!) { session(code: $code) { ...Codes } } fragment Codes on Session { ${aliasedQrCodes(MAX_ALIASES + 1)} }`;
     expect(errorCode(await graphql(test.url, query, { code }))).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });

@@ -158,12 +158,7 @@ describe('when the codes service hands out codes but cannot render them', () => 
   afterAll(() => test.stop());
 
   it('opens the session all the same, with its qrCode null and SERVICE_UNAVAILABLE beside it', async () => {
-    const { url } = test.doubles;
-    const codes = await failingUnder(url, '/codes/render/');
-    const app = await test.startAnotherInstance({
-      siblings: { verification: url, locations: url, products: url, codes: codes.url },
-      siblingTimeoutMs: SIBLING_TIMEOUT_MS,
-    });
+    const { app, end } = await instanceWithDeadSibling(test, 'codes', await failingUnder(test.doubles.url, '/codes/render/'));
     try {
       const token = await login(app.url);
       const opened = await graphql(app.url, OPEN_SESSION_WITH_QR, { locationId: DEMO.cafe, name: 'Table without a QR code' }, token);
@@ -174,8 +169,7 @@ describe('when the codes service hands out codes but cannot render them', () => 
       const qr = await graphql(test.url, SESSION_QR, { code: opened.data.openSession.code });
       expect(qr.data.session.qrCode.content).toContain(opened.data.openSession.code);
     } finally {
-      await app.stop();
-      await codes.stop();
+      await end();
     }
   });
 });
