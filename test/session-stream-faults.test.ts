@@ -152,6 +152,26 @@ describe('a session stream across faults', () => {
     await cutOff.stop();
   });
 
+  it('checks a topic it has just repaired again at the next check, so publishes lost one after another arrive one check apart', async () => {
+    const session = await openSession(a.url, token, 'Lost in a row');
+    const onB = subscribe(b, session.code);
+    await placeOrders(a.url, session.code, 1);
+    await onB.waitForSeq(1);
+
+    const nowhere = await closedPort();
+    const cutOff = await test.startAnotherInstance({ redisUrl: nowhere.url.replace('http:', 'redis:') });
+    await placeOrders(cutOff.url, session.code, 1);
+    await onB.waitForSeq(2);
+    // Seq 2 came by a repair; seq 3, lost too, must come by the very next check.
+    const checksBefore = b.services.streams.feed.stats().checks;
+    await placeOrders(cutOff.url, session.code, 1);
+    await onB.waitForSeq(3);
+
+    expect(b.services.streams.feed.stats().checks - checksBefore).toBe(1);
+    expect(onB.seqs).toEqual([1, 2, 3]);
+    await cutOff.stop();
+  });
+
   it("hands an order to its own instance's subscribers at commit, without waiting for Redis", async () => {
     const session = await openSession(a.url, token, 'Local delivery');
     // An instance that cannot reach Redis at all: only its own commits can reach its subscriber at once.

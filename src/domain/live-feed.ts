@@ -44,6 +44,8 @@ export interface LiveFeedStats {
   deliveries: number;
   /** Times a topic's log was found ahead of what its messages said. */
   repairs: number;
+  /** Rounds of checking the quiet topics against their logs (one per interval while any topic is watched). */
+  checks: number;
 }
 
 export const DEFAULT_REPAIR_INTERVAL_MS = 1_000;
@@ -66,8 +68,11 @@ interface Topic {
    * until the first message or repair.
    */
   highestSeen: number | undefined;
-  /** When highestSeen last rose (performance.now()): a topic that has been quiet for an interval is checked. */
-  lastRiseAt: number;
+  /**
+   * When a message last raised highestSeen (performance.now()): a topic that has been quiet
+   * for an interval is checked. A repair does not count: its topic is losing messages.
+   */
+  lastMessageAt: number;
 }
 
 /**
@@ -85,7 +90,7 @@ export class LiveFeed<Kind extends string> {
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private repairing: Promise<void> | undefined;
-  private readonly counts = { messages: 0, committedHere: 0, deliveries: 0, repairs: 0 };
+  private readonly counts = { messages: 0, committedHere: 0, deliveries: 0, repairs: 0, checks: 0 };
 
   constructor(private readonly options: LiveFeedOptions<Kind>) {
     this.intervalMs = options.repairIntervalMs ?? DEFAULT_REPAIR_INTERVAL_MS;
@@ -114,7 +119,7 @@ export class LiveFeed<Kind extends string> {
     const existing = this.topics.get(name);
     if (existing) return existing;
     const listening = this.options.bus.listen<Sequenced>(name, (event) => this.dispatch(topic, event));
-    const topic: Topic = { name, kind, key, watches: new Set(), listening, highestSeen: undefined, lastRiseAt: -Infinity };
+    const topic: Topic = { name, kind, key, watches: new Set(), listening, highestSeen: undefined, lastMessageAt: -Infinity };
     this.topics.set(name, topic);
     this.timer ??= setInterval(() => void this.repair(), this.intervalMs).unref();
     return topic;
@@ -154,17 +159,12 @@ export class LiveFeed<Kind extends string> {
   private deliver(topic: Topic, event: Sequenced): void {
     // Every watch has had it (or was told to read the log past it) when the topic rose past it.
     if (topic.highestSeen !== undefined && event.seq <= topic.highestSeen) return;
-    this.rise(topic, event.seq);
+    topic.highestSeen = event.seq;
+    topic.lastMessageAt = performance.now();
     for (const watch of topic.watches) {
       watch.push({ event });
       this.counts.deliveries += 1;
     }
-  }
-
-  private rise(topic: Topic, seq: number): void {
-    if (topic.highestSeen !== undefined && seq <= topic.highestSeen) return;
-    topic.highestSeen = seq;
-    topic.lastRiseAt = performance.now();
   }
 
   private repair(): Promise<void> {
@@ -178,9 +178,10 @@ export class LiveFeed<Kind extends string> {
   private async repairQuietTopics(): Promise<void> {
     // The monotonic clock: a wall clock set back would make every topic look busy until it caught up.
     const quietSince = performance.now() - this.intervalMs;
+    this.counts.checks += 1;
     const due = new Map<string, Topic[]>();
     for (const topic of this.topics.values()) {
-      if (topic.lastRiseAt > quietSince) continue;
+      if (topic.lastMessageAt > quietSince) continue;
       const ofKind = due.get(topic.kind);
       if (ofKind) ofKind.push(topic);
       else due.set(topic.kind, [topic]);
@@ -197,7 +198,7 @@ export class LiveFeed<Kind extends string> {
   private tellHead(topic: Topic, head: number): void {
     if (topic.highestSeen !== undefined && head <= topic.highestSeen) return;
     if (topic.highestSeen !== undefined) this.counts.repairs += 1;
-    this.rise(topic, head);
+    topic.highestSeen = head;
     if (head === 0) return;
     for (const watch of topic.watches) watch.push({ head });
   }
