@@ -1,23 +1,10 @@
 import WebSocket from 'ws';
 import { ConfigError, loadConfig } from '../src/config';
+import { acknowledgedSocket } from './support/raw-socket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(30_000);
-
-/** A graphql-ws socket, acknowledged; `autoPong: false` makes it ignore the server's pings. */
-async function acknowledgedSocket(url: string, autoPong: boolean): Promise<{ socket: WebSocket; pings: Buffer[]; closed: Promise<number> }> {
-  const socket = new WebSocket(url, 'graphql-transport-ws', { autoPong });
-  const pings: Buffer[] = [];
-  socket.on('ping', (data: Buffer) => pings.push(data));
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
-    socket.once('message', (data) => (JSON.parse(String(data)).type === 'connection_ack' ? resolve() : reject(new Error(String(data)))));
-    socket.once('error', reject);
-  });
-  return { socket, pings, closed };
-}
 
 describe('WebSocket keep-alive (WS_KEEPALIVE_MS)', () => {
   let pinging: TestApp;
@@ -31,21 +18,21 @@ describe('WebSocket keep-alive (WS_KEEPALIVE_MS)', () => {
   });
 
   it('pings an idle socket, and keeps it while it answers', async () => {
-    const { socket, pings } = await acknowledgedSocket(pinging.wsUrl, true);
+    const { socket, pings } = await acknowledgedSocket(pinging.wsUrl);
     await waitFor(async () => pings.length >= 3, 'three pings');
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
   });
 
   it('closes a socket that stops answering pings', async () => {
-    const { pings, closed } = await acknowledgedSocket(pinging.wsUrl, false);
+    const { pings, closed } = await acknowledgedSocket(pinging.wsUrl, { autoPong: false });
     // Terminated without a closing handshake: the client sees an abnormal closure.
     expect(await closed).toBe(1006);
     expect(pings.length).toBeGreaterThanOrEqual(1);
   });
 
   it('sends no pings when it is 0, and leaves a silent socket open', async () => {
-    const { socket, pings } = await acknowledgedSocket(silent.wsUrl, false);
+    const { socket, pings } = await acknowledgedSocket(silent.wsUrl, { autoPong: false });
     // What a keep-alive of 200 ms would ping five times over.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(pings).toEqual([]);

@@ -7,10 +7,11 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { parseAuthorization } from '../domain/credential';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -28,10 +29,10 @@ const CLOSE_GRACE_MS = 1_000;
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-/** Per socket: an id for the logs and the operations that are streaming. */
+/** Per socket: an id for the logs, and its operations from Subscribe to their end (true once streaming). */
 interface SocketState {
   connectionId: string;
-  subscriptions: Set<string>;
+  operations: Map<string, boolean>;
 }
 
 /**
@@ -54,10 +55,10 @@ export function createWebSocketServer(options: {
 }) {
   const { services, formatError, metrics, logger } = options;
   const wss = new WebSocketServer({ server: options.httpServer, path: GRAPHQL_PATH, maxPayload: 256 * 1024, perMessageDeflate: false });
-  const sockets = new WeakMap<object, SocketState>();
-  const stateOf = (extra: object) => {
-    let state = sockets.get(extra);
-    if (!state) sockets.set(extra, (state = { connectionId: randomUUID(), subscriptions: new Set() }));
+  const sockets = new WeakMap<WebSocket, SocketState>();
+  const stateOf = (socket: WebSocket) => {
+    let state = sockets.get(socket);
+    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map() }));
     return state;
   };
   const documents = new DocumentCache(
@@ -73,11 +74,6 @@ export function createWebSocketServer(options: {
       return formatted;
     });
 
-  wss.on('connection', (socket) => {
-    metrics.openWebSockets.inc();
-    socket.once('close', () => metrics.openWebSockets.dec());
-  });
-
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
@@ -85,9 +81,18 @@ export function createWebSocketServer(options: {
         event: (event) => observeDelivery(metrics, event),
         execution: () => metrics.subscriptionExecutions.inc(),
       }),
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
+        const { operations } = stateOf(ctx.extra.socket);
+        // graphql-ws takes an id again once the client completed it, even while its first operation
+        // is still starting; both would then stream, and the socket's close would end only one.
+        if (operations.has(id)) {
+          const message = `Subscriber for ${id} already exists`;
+          ctx.extra.socket.close(CloseCode.SubscriberAlreadyExists, message);
+          return [new GraphQLError(message)];
+        }
         const checked = documents.check(payload.query);
         if (isErrorList(checked)) return checked;
+        operations.set(id, false);
         return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues: payload.variables };
       },
       // A subscription keeps its context as long as it streams; its EntityManager is forked only if used.
@@ -102,25 +107,40 @@ export function createWebSocketServer(options: {
         const type = operation && 'operation' in operation ? operation.operation : 'invalid';
         metrics.graphqlRequests.inc({ transport: 'ws', operation: type });
         if (result && Symbol.asyncIterator in result) {
-          stateOf(ctx.extra).subscriptions.add(id);
+          stateOf(ctx.extra.socket).operations.set(id, true);
           metrics.activeSubscriptions.inc();
         }
       },
       onComplete: (ctx, id) => {
-        if (stateOf(ctx.extra).subscriptions.delete(id)) metrics.activeSubscriptions.dec();
+        const { operations } = stateOf(ctx.extra.socket);
+        if (operations.get(id)) metrics.activeSubscriptions.dec();
+        operations.delete(id);
       },
       onNext: (ctx, _id, _payload, _args, result) => {
         const errors = (result as ExecutionResult).errors;
         if (!errors?.length) return result;
         // No data at all: graphql-js refused the request's variables before executing, which Apollo calls BAD_USER_INPUT.
         const refused = 'data' in result ? errors : errors.map(asBadUserInput);
-        return { ...result, errors: format(refused, stateOf(ctx.extra).connectionId) } as unknown as ExecutionResult;
+        return { ...result, errors: format(refused, stateOf(ctx.extra.socket).connectionId) } as unknown as ExecutionResult;
       },
-      onError: (ctx, _id, _payload, errors) => format(errors, stateOf(ctx.extra).connectionId),
+      onError: (ctx, id, _payload, errors) => {
+        // One refused before it streamed gets no onComplete; one that failed while streaming does.
+        const { operations, connectionId } = stateOf(ctx.extra.socket);
+        if (!operations.get(id)) operations.delete(id);
+        return format(errors, connectionId);
+      },
     },
     wss,
     options.keepAliveMs,
   );
+  // After useServer's own handler, whose listener would print a socket's error with console.error.
+  wss.on('connection', (socket) => {
+    metrics.openWebSockets.inc();
+    socket.once('close', () => metrics.openWebSockets.dec());
+    // ws emits an error only for a frame that breaks the protocol (too large, invalid UTF-8), and has closed the socket with its code.
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => logger.info('closed a WebSocket that broke the protocol', { connectionId: stateOf(socket).connectionId, error: error.message }));
+  });
   return {
     wss,
     /**

@@ -1,0 +1,77 @@
+import WebSocket from 'ws';
+import { createLogger } from '../src/logger';
+import type { App } from '../src/app';
+import { login, openSession } from './support/fixtures';
+import { scrapeMetric } from './support/metrics';
+import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { acknowledgedSocket } from './support/raw-socket';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+jest.setTimeout(30_000);
+
+describe('the WebSocket protocol, as a client may break it', () => {
+  let test: TestApp;
+  let app: App;
+  const logged: { level: string; message: string; connectionId?: string; error?: string }[] = [];
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    app = await test.startAnotherInstance({}, createLogger('info', (line) => logged.push(JSON.parse(line))));
+  });
+  afterAll(() => test.stop());
+
+  it('closes a socket that reuses the id of an operation still starting (4409), and leaves none of its streams running', async () => {
+    const session = await openSession(app.url, await login(app.url), 'Reused ids');
+    const { socket, closed } = await acknowledgedSocket(app.wsUrl);
+    const subscribe = JSON.stringify({ id: 'same', type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION, variables: { code: session.code } } });
+    // Completed while it is still starting, then taken again: graphql-ws itself lets this through.
+    socket.send(subscribe);
+    socket.send(JSON.stringify({ id: 'same', type: 'complete' }));
+    socket.send(subscribe);
+    // Answered only if the socket is still open once the second subscribe has been looked at.
+    socket.send(JSON.stringify({ type: 'ping' }));
+    const ponged = new Promise<string>((resolve) => socket.on('message', (data) => JSON.parse(String(data)).type === 'pong' && resolve('pong')));
+    const outcome = await Promise.race([closed.then((code) => `closed ${code}`), ponged]);
+    if (socket.readyState === WebSocket.OPEN) socket.close();
+    await closed;
+
+    await waitFor(
+      async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0 && app.services.streams.feed.stats().topics === 0,
+      'no stream of the closed socket left running',
+    );
+    expect(outcome).toBe('closed 4409');
+  });
+
+  it('still takes an id again once its operation has ended', async () => {
+    const session = await openSession(app.url, await login(app.url), 'Id used twice');
+    const { socket, messages } = await acknowledgedSocket(app.wsUrl);
+    const subscribe = JSON.stringify({ id: 'again', type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION, variables: { code: session.code } } });
+    socket.send(subscribe);
+    await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 1, 'the first subscription streaming');
+    socket.send(JSON.stringify({ id: 'again', type: 'complete' }));
+    await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0, 'the first subscription ended');
+
+    socket.send(subscribe);
+    await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 1, 'the second subscription streaming');
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    expect(messages.filter((message) => message.type === 'error')).toEqual([]);
+    socket.close();
+    await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0, 'the second subscription ended with its socket');
+  });
+
+  it('closes a socket that sends a frame over 256 KiB (1009) and logs it with the connection id, not on stderr', async () => {
+    const printed = jest.spyOn(console, 'error');
+    try {
+      const { socket, closed } = await acknowledgedSocket(app.wsUrl);
+      socket.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: `{ ${'a'.repeat(300 * 1024)} }` } }));
+      expect(await closed).toBe(1009);
+      await waitFor(async () => logged.some((entry) => entry.message === 'closed a WebSocket that broke the protocol'), 'the log entry');
+      const entry = logged.find((line) => line.message === 'closed a WebSocket that broke the protocol');
+      expect(entry).toMatchObject({ level: 'info', connectionId: expect.stringMatching(/^[0-9a-f-]{36}$/), error: expect.stringMatching(/max payload/i) });
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
+  });
+});
