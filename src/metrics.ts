@@ -113,6 +113,8 @@ export class Metrics {
 
   /** Those of `names` that are no metric of this registry. */
   unknown(names: readonly string[]): string[] {
-    return names.filter((name) => !this.registry.getSingleMetric(name));
+    // Not getSingleMetric: it indexes a plain object, so "constructor" or "__proto__" would count.
+    const known = new Set(this.registry.getMetricsAsArray().map((metric) => metric.name));
+    return names.filter((name) => !known.has(name));
   }
 }

@@ -140,4 +140,13 @@ describe('health, readiness and metrics', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toBe('no metric named ordered_no_such_thing');
   });
+
+  it('answers 404 for a name the registry inherits rather than holds, like any unknown name', async () => {
+    const metrics = test.app.url.replace('/graphql', '/metrics');
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const answer = await fetch(`${metrics}?name=${name}`);
+      expect(answer.status).toBe(404);
+      expect(await answer.text()).toBe(`no metric named ${name}`);
+    }
+  });
 });
