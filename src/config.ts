@@ -1,4 +1,6 @@
 /** Environment → one typed, validated config object, read once at start. */
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './logger';
+
 export interface SiblingUrls {
   verification?: string;
   locations?: string;
@@ -40,6 +42,8 @@ export interface Config {
    * closed. 0: never (a vanished client is then noticed only when TCP gives up on it).
    */
   webSocketKeepAliveMs: number;
+  /** The least severe log entries written; silent: none. */
+  logLevel: LogLevel | 'silent';
 }
 
 export class ConfigError extends Error {
@@ -94,6 +98,12 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return raw;
   };
+  const logLevel = (name: string) => {
+    const raw = read(name) ?? 'info';
+    if (isLogLevel(raw)) return raw;
+    problems.push(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+    return 'info';
+  };
   const http = ['http:', 'https:'];
 
   const production = read('NODE_ENV') === 'production';
@@ -120,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     // graphql-ws pings every 12 s by default: 1,650 pings a second at 20,000 idle sockets. Load
     // balancers commonly drop a connection after 60 s of silence; 30 s keeps well inside that.
     webSocketKeepAliveMs: integer('WS_KEEPALIVE_MS', 30000, 0, 600000),
+    logLevel: logLevel('LOG_LEVEL'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,7 +2,8 @@ import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 /** Structured JSON logs, one line per entry, on stdout (pino). */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
+/** What LOG_LEVEL may be: the least severe entries written, or silent for none. */
+export const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export type LogFields = Record<string, unknown>;
 
@@ -52,6 +53,6 @@ function wrap(log: PinoLogger): Logger {
   };
 }
 
-export function isLogLevel(value: string | undefined): value is LogLevel | 'silent' {
-  return value !== undefined && (LEVELS.includes(value) || value === 'silent');
+export function isLogLevel(value: string): value is LogLevel | 'silent' {
+  return LOG_LEVELS.includes(value);
 }

@@ -7,7 +7,6 @@ import { createLogger } from './logger';
 
 /** Entry point: read config, start what is not configured, listen, stop on signals. */
 async function main(): Promise<void> {
-  const logger = createLogger((process.env.LOG_LEVEL as 'info') ?? 'info');
   let config;
   try {
     config = loadConfig();
@@ -18,6 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const logger = createLogger(config.logLevel);
 
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {

@@ -1,10 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONFIG_VARIABLES } from '../src/config-variables';
 import { startChildService, type ChildService } from './support/child-service';
+import { testDatabaseServerUrl } from './support/environment';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { SESSION_EVENTS_SUBSCRIPTION, SESSIONS } from './support/operations';
+import { ServiceProcess } from './support/service-process';
+import { dropDatabase } from './support/test-app';
 
 jest.setTimeout(180_000);
 
@@ -42,5 +48,40 @@ describe('npm start with nothing configured', () => {
     const again = await login(service.url);
     const sessions = await graphql(service.url, SESSIONS, { locationId: DEMO.cafe }, again);
     expect(sessions.data.sessions.nodes).toEqual([expect.objectContaining({ code: opened.code, name: 'Table 2', state: 'OPEN' })]);
+  });
+});
+
+describe('LOG_LEVEL, checked with the rest of the configuration', () => {
+  it('stops the start with exit code 2 and names LOG_LEVEL and the levels it may be', () => {
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLES.includes(name)));
+    const started = spawnSync(process.execPath, ['-r', './test/support/swc-register.js', 'src/main.ts'], {
+      cwd: join(__dirname, '..'),
+      env: { ...inherited, LOG_LEVEL: 'verbose', PORT: 'x' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(started.status).toBe(2);
+    expect(started.stderr).toBe(
+      'Invalid configuration:\n' +
+        '  - PORT must be an integer from 0 to 65535, got "x"\n' +
+        '  - LOG_LEVEL must be one of debug, info, warn, error, silent, got "verbose"\n',
+    );
+  });
+
+  it('takes an empty LOG_LEVEL as unset: info', async () => {
+    const databaseName = `ordered_test_${randomBytes(6).toString('hex')}`;
+    const service = new ServiceProcess('empty-log-level', {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `${testDatabaseServerUrl()}/${databaseName}`,
+      LOG_LEVEL: '',
+    });
+    try {
+      await service.start();
+      expect(service.messages.get('ordered is listening')).toBe(1);
+    } finally {
+      await service.stop();
+      await dropDatabase(databaseName);
+    }
   });
 });
