@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { DEMO, login, openSession } from './support/fixtures';
 import { graphql } from './support/graphql-client';
-import { PLACE_ORDER, SESSION } from './support/operations';
+import { PLACE_ORDER, SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** A POST with exactly these headers and body chunks (no Content-Length: sent chunked). */
@@ -102,6 +102,13 @@ describe('GraphQL over HTTP: what a request may carry', () => {
     const placed = await post(`${test.url}/`, JSON_TYPE, [placeOrderBody().replace('http-test', 'trailing-slash')]);
     expect(placed.status).toBe(200);
     expect(placed.body.data.placeOrder.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a subscription with 400 BAD_REQUEST that says where subscriptions go, instead of executing it', async () => {
+    const answer = await post(test.url, JSON_TYPE, [JSON.stringify({ query: SESSION_EVENTS_SUBSCRIPTION, variables: { code, afterSeq: 0 } })]);
+    expectRefused(answer, 400, 'BAD_REQUEST');
+    expect(answer.body.errors[0].message).toMatch(/WebSocket/);
+    expect(answer.body.data).toBeUndefined();
   });
 
   it('still answers queries sent with GET', async () => {

@@ -16,6 +16,7 @@ import { isUnexpectedError } from './format-error';
 import { graphqlPostHandler, MAX_BODY_BYTES, sendError } from './graphql-post';
 import { playgroundRouter } from './playground';
 import { queryLimitRules } from './query-limits';
+import { subscriptionsOverWebSocketOnly } from './subscriptions-over-websocket';
 import { pathOf, requestLog } from './request-log';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -51,6 +52,7 @@ export async function createHttpApp(options: {
       // No @cacheControl hints here: the default plugin would still wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(metrics, options.logger, isUnexpectedError),
+      subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
     ],
   });
   await apollo.start();
