@@ -4,7 +4,7 @@ import { PLACE_ORDER, PLACE_ORDERS } from '../src/domain/order-statement';
 import { queryRows, storedOrderCount, storedSeqs } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
-import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { CLOSE_SESSION, SESSION, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS } from './support/operations';
 import { waitFor } from './support/wait';
 import { scrapeMetric } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -148,6 +148,38 @@ describe('placing orders concurrently', () => {
       expect(events[50].__typename).toBe('SessionClosed');
     }
     await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  it('answers a session with its orders as they stood at its lastSeq, also while orders and status changes arrive', async () => {
+    const session = await newSession();
+    const first = (await placeOrder(test.url, session.code)).data.placeOrder.id;
+    let placing = true;
+    const placers = range(1, 3).map(async () => {
+      while (placing) expect((await placeOrder(test.url, session.code)).errors).toBeUndefined();
+    });
+    const snapshots: { lastSeq: number; orders: { id: string; status: string }[] }[] = [];
+    try {
+      for (let round = 0; round < 20; round++) {
+        if (round === 10) await graphql(test.url, SET_ORDER_STATUS, { orderId: first, status: 'ACCEPTED' }, token);
+        const answers = await Promise.all(range(1, 3).map(() => graphql(test.url, SESSION, { code: session.code })));
+        snapshots.push(...answers.map((answer) => answer.data.session));
+      }
+    } finally {
+      placing = false;
+      await Promise.all(placers);
+    }
+    const events = await queryRows<{ seq: number; type: string; payload: any }>(
+      test.databaseUrl,
+      'select seq, type, payload from session_events where session_id = $1 order by seq',
+      [session.id],
+    );
+    for (const { lastSeq, orders } of snapshots) {
+      const upToLastSeq = events.filter((event) => event.seq <= lastSeq);
+      const placed = upToLastSeq.filter((event) => event.type === 'OrderPlaced').map((event) => event.payload.order.id);
+      const accepted = upToLastSeq.some((event) => event.type === 'OrderStatusChanged');
+      expect(orders.map((order) => order.id)).toEqual(placed);
+      expect(orders[0].status).toBe(accepted ? 'ACCEPTED' : 'PLACED');
+    }
   });
 
   it("writes the orders that arrive while their location's statement is in flight together, in one commit", async () => {

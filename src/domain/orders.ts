@@ -8,7 +8,7 @@ import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from 
 import type { EventPublisher } from './event-publisher';
 import { formatCents, MAX_CENTS, toCents } from './money';
 import { OrderWriter } from './order-writer';
-import { orderPlacedEvents, recordSessionEvent } from './session-events';
+import { orderPlacedEvents, readEvents, recordSessionEvent } from './session-events';
 import { lockSession, type SessionKey } from './sessions';
 import { storable } from './text';
 import { newOrderView, orderView as orderViewOf, type OrderView } from './views';
@@ -118,8 +118,23 @@ export class Orders {
     return em.findOneOrFail(Order, order.id, { populate: ['items'], refresh: true });
   }
 
-  async ofSession(em: EntityManager, sessionId: string): Promise<Order[]> {
-    return em.find(Order, { session: sessionId }, { populate: ['items'], orderBy: { placedAt: 'asc', id: 'asc' } });
+  /**
+   * The session's orders as its log had them at `lastSeq`, oldest first: the state that a
+   * subscription with that afterSeq continues, also while orders arrive (the session's row
+   * and its orders read one after the other could disagree).
+   */
+  async ofSessionAt(sessionId: string, lastSeq: number): Promise<OrderView[]> {
+    const orders = new Map<string, OrderView>();
+    // Seqs run 1, 2, 3 … without gaps: the first lastSeq events are those up to it.
+    const events = lastSeq > 0 ? await readEvents(this.sql, sessionId, 0, lastSeq) : [];
+    for (const event of events) {
+      if (event.type === 'OrderPlaced') orders.set(event.payload.order.id, event.payload.order);
+      if (event.type === 'OrderStatusChanged') {
+        const order = orders.get(event.payload.orderId);
+        if (order) orders.set(order.id, { ...order, status: event.payload.status });
+      }
+    }
+    return [...orders.values()];
   }
 }
 

@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { SessionState, type Session as SessionEntity } from '../entities';
 import { BadInputError } from '../domain/errors';
-import { orderView } from '../domain/views';
 import { Product } from './catalog.type';
 import type { GraphQLContext } from './context';
 import { parsePositiveId } from './ids';
@@ -61,9 +60,9 @@ export class SessionResolver {
     return services.sessions.close(em, session.id);
   }
 
-  @FieldResolver(() => [Order], { description: 'Every order of the session, oldest first.' })
-  async orders(@Root() session: SessionEntity, @Ctx() { em, services }: GraphQLContext): Promise<Order[]> {
-    return (await services.orders.ofSession(em, session.id)).map(orderView);
+  @FieldResolver(() => [Order], { description: 'Every order of the session, oldest first, as they stood at lastSeq.' })
+  orders(@Root() session: SessionEntity, @Ctx() { services }: GraphQLContext): Promise<Order[]> {
+    return services.orders.ofSessionAt(session.id, session.lastSeq);
   }
 
   // Nullable: a session opened or closed while the codes service cannot render is still answered, with the error beside it.
