@@ -1,4 +1,4 @@
-import { SiblingDataSource, SiblingRejection } from './sibling-data-source';
+import { SiblingDataSource } from './sibling-data-source';
 
 const CODE = /^[0-9a-f]{6}$/;
 
@@ -12,7 +12,7 @@ export class CodesClient extends SiblingDataSource {
   }
 
   async newCode(): Promise<string> {
-    const answer = await this.call(() => this.get<{ value?: unknown }>('codes/new/'));
+    const answer = await this.call(() => this.get<{ value?: unknown } | null>('codes/new/'));
     const value = answer?.value;
     if (typeof value !== 'string' || !CODE.test(value)) this.unexpected('code');
     return value;
@@ -20,13 +20,9 @@ export class CodesClient extends SiblingDataSource {
 
   /** Base64 of an SVG QR code encoding `value`. */
   async renderQr(value: string): Promise<string> {
-    const answer = await this.call(() => this.post<{ base64?: unknown }>('codes/render/qr/', { body: { value } })).catch(
-      (error) => {
-        if (error instanceof SiblingRejection) this.unexpected(`refusal (${error.reason})`);
-        throw error;
-      },
-    );
-    if (typeof answer.base64 !== 'string') this.unexpected('QR code');
+    // A refusal (erroneous_value) is not the client's doing: the value is the session's code or join URL.
+    const answer = await this.call(() => this.post<{ base64?: unknown } | null>('codes/render/qr/', { body: { value } }));
+    if (typeof answer?.base64 !== 'string') this.unexpected('QR code');
     return answer.base64;
   }
 }

@@ -9,11 +9,11 @@ export interface Location {
 }
 
 interface LocationAnswer {
-  id: number;
-  name: string;
-  description: string;
-  address: string;
-  user_id: number;
+  id?: unknown;
+  name?: unknown;
+  description?: unknown;
+  address?: unknown;
+  user_id?: unknown;
 }
 
 /** The locations service: who owns a location (SIBLINGS.md). */
@@ -23,25 +23,30 @@ export class LocationsClient extends SiblingDataSource {
   /** The location, or null when the service does not know it. */
   async location(locationId: number): Promise<Location | null> {
     try {
-      return this.toLocation(await this.call(() => this.get<LocationAnswer>(`locations/get/${locationId}/`)));
+      return this.toLocation(await this.call(() => this.get<LocationAnswer | null>(`locations/get/${locationId}/`)));
     } catch (error) {
-      if (error instanceof SiblingRejection && error.status === 404) return null;
-      if (error instanceof SiblingRejection) this.unexpected(`refusal (${error.reason})`);
+      // Only the contract's 404 says so: another (a proxy's HTML page, say) is an outage.
+      if (error instanceof SiblingRejection && error.is(404, 'location_not_found')) return null;
       throw error;
     }
   }
 
   async ownedBy(userId: number): Promise<Location[]> {
     const answer = await this.call(() =>
-      this.get<LocationAnswer[]>('locations/find/', { params: { user_id: String(userId) } }),
+      this.get<(LocationAnswer | null)[] | null>('locations/find/', { params: { user_id: String(userId) } }),
     );
     if (!Array.isArray(answer)) this.unexpected('location list');
     return answer.map((location) => this.toLocation(location)).filter((location) => location.userId === userId);
   }
 
-  private toLocation(answer: LocationAnswer): Location {
-    if (!Number.isInteger(answer?.id) || !Number.isInteger(answer.user_id)) this.unexpected('location');
-    const { id, name, description, address, user_id: userId } = answer;
-    return { id, name, description: description ?? '', address: address ?? '', userId };
+  private toLocation(answer: LocationAnswer | null): Location {
+    const { id, name, description = null, address = null, user_id: userId } = answer ?? {};
+    if (!Number.isInteger(id) || !Number.isInteger(userId) || typeof name !== 'string') this.unexpected('location');
+    if (!isTextOrNull(description) || !isTextOrNull(address)) this.unexpected('location');
+    return { id: id as number, name, description: description ?? '', address: address ?? '', userId: userId as number };
   }
+}
+
+function isTextOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
 }

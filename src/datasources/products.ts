@@ -14,14 +14,14 @@ export interface Product {
 }
 
 interface ProductAnswer {
-  id: number;
-  location_id: number;
-  name: string;
-  description?: string;
-  price: string;
-  tags?: { name: string }[];
-  categories?: { name: string }[];
-  additives?: { name: string }[];
+  id?: unknown;
+  location_id?: unknown;
+  name?: unknown;
+  description?: unknown;
+  price?: unknown;
+  tags?: unknown;
+  categories?: unknown;
+  additives?: unknown;
 }
 
 const PRICE = /^\d{1,8}\.\d{2}$/;
@@ -34,37 +34,45 @@ export class ProductsClient extends SiblingDataSource {
   /** The product, or null when the service does not know it. */
   async product(productId: number): Promise<Product | null> {
     try {
-      return this.toProduct(await this.call(() => this.get<ProductAnswer>(`products/get/${productId}/`)));
+      return this.toProduct(await this.call(() => this.get<ProductAnswer | null>(`products/get/${productId}/`)));
     } catch (error) {
-      if (error instanceof SiblingRejection && error.status === 404) return null;
-      if (error instanceof SiblingRejection) this.unexpected(`refusal (${error.reason})`);
+      // Only the contract's 404 says so: another (a proxy's HTML page, say) is an outage.
+      if (error instanceof SiblingRejection && error.is(404, 'product_not_found')) return null;
       throw error;
     }
   }
 
   async menu(locationId: number): Promise<Product[]> {
     const answer = await this.call(() =>
-      this.get<ProductAnswer[]>('products/find/', { params: { location_id: String(locationId) } }),
+      this.get<(ProductAnswer | null)[] | null>('products/find/', { params: { location_id: String(locationId) } }),
     );
     if (!Array.isArray(answer)) this.unexpected('product list');
     return answer.map((product) => this.toProduct(product)).filter((product) => product.locationId === locationId);
   }
 
-  private toProduct(answer: ProductAnswer): Product {
-    if (!Number.isInteger(answer?.id) || !Number.isInteger(answer.location_id)) this.unexpected('product');
-    if (typeof answer.price !== 'string' || !PRICE.test(answer.price)) this.unexpected(`price "${answer.price}"`);
+  private toProduct(answer: ProductAnswer | null): Product {
+    const { id, location_id: locationId, name, description = null, price } = answer ?? {};
+    if (!Number.isInteger(id) || !Number.isInteger(locationId)) this.unexpected('product');
+    if (typeof price !== 'string' || !PRICE.test(price)) this.unexpected(`price "${price}"`);
     // Orders keep a copy of the name (varchar(500), and JSON in their events).
-    if (typeof answer.name !== 'string' || answer.name.length > MAX_NAME_LENGTH || !storable(answer.name)) this.unexpected('product name');
-    const names = (list?: { name: string }[]) => (list ?? []).map((entry) => entry.name);
+    if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !storable(name)) this.unexpected('product name');
+    if (description !== null && typeof description !== 'string') this.unexpected('product description');
     return {
-      id: answer.id,
-      locationId: answer.location_id,
-      name: answer.name,
-      description: answer.description ?? '',
-      price: answer.price,
-      tags: names(answer.tags),
-      categories: names(answer.categories),
-      additives: names(answer.additives),
+      id: id as number,
+      locationId: locationId as number,
+      name,
+      description: description ?? '',
+      price,
+      tags: this.names(answer?.tags, 'tags'),
+      categories: this.names(answer?.categories, 'categories'),
+      additives: this.names(answer?.additives, 'additives'),
     };
+  }
+
+  /** The names of a `[{"name": str}]` list; a missing list is empty. */
+  private names(list: unknown, what: string): string[] {
+    if (list === undefined || list === null) return [];
+    if (!Array.isArray(list) || !list.every((entry) => typeof entry?.name === 'string')) this.unexpected(`product ${what}`);
+    return list.map((entry: { name: string }) => entry.name);
   }
 }

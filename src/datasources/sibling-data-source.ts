@@ -11,20 +11,31 @@ export interface SiblingOptions {
   observe?: (service: string, outcome: SiblingOutcome, seconds: number) => void;
 }
 
-/** A 4xx answer with the sibling's `reason`; each client maps the reasons it expects. */
-export class SiblingRejection extends Error {
+/** The contract's failure reasons are snake_case; anything else is not repeated to clients. */
+const REASON = /^[a-z0-9_]{1,100}$/;
+
+/**
+ * A 4xx answer with the sibling's `reason`. Each client catches the ones its contract gives
+ * a meaning (`is(404, 'product_not_found')`); any other stays SERVICE_UNAVAILABLE naming the sibling.
+ */
+export class SiblingRejection extends ServiceUnavailableError {
   constructor(
-    readonly service: string,
+    service: string,
     readonly status: number,
     readonly reason: string,
   ) {
-    super(`${service} answered ${status} ${reason}`);
+    super(service, `it answered ${status} (${reason})`);
+  }
+
+  is(status: number, reason: string): boolean {
+    return this.status === status && this.reason === reason;
   }
 }
 
 /**
  * Shared by the four sibling clients: base URL, timeout, and the mapping of transport
- * failures (refused, timed out, 5xx) to SERVICE_UNAVAILABLE naming the sibling.
+ * failures (refused, timed out, 5xx) and of refusals no client expects to
+ * SERVICE_UNAVAILABLE naming the sibling.
  */
 export abstract class SiblingDataSource extends RESTDataSource {
   abstract readonly service: string;
@@ -32,6 +43,12 @@ export abstract class SiblingDataSource extends RESTDataSource {
   constructor(private readonly options: SiblingOptions) {
     super({ fetch: globalThis.fetch as unknown as Fetcher });
     this.baseURL = `${options.baseUrl.replace(/\/+$/, '')}/`;
+  }
+
+  // The service keeps its own caches with documented lifetimes (AUTH_CACHE_TTL_MS, PRODUCT_CACHE_TTL_MS);
+  // a sibling's Cache-Control must not stretch them, nor hand out one fresh code twice.
+  protected override cacheOptionsFor() {
+    return { ttl: 0 };
   }
 
   protected override willSendRequest(_path: string, request: AugmentedRequest): void {
@@ -42,8 +59,8 @@ export abstract class SiblingDataSource extends RESTDataSource {
     const { status } = options.response;
     if (status < 400) return;
     if (status >= 500) throw new ServiceUnavailableError(this.service, `it answered ${status}`);
-    const body = options.parsedBody as { reason?: unknown } | undefined;
-    const reason = typeof body?.reason === 'string' ? body.reason : 'unknown';
+    const body = options.parsedBody as { reason?: unknown } | null | undefined;
+    const reason = typeof body?.reason === 'string' && REASON.test(body.reason) ? body.reason : 'unknown';
     throw new SiblingRejection(this.service, status, reason);
   }
 
@@ -62,7 +79,7 @@ export abstract class SiblingDataSource extends RESTDataSource {
   }
 
   private asUnavailable(error: unknown): Error {
-    if (error instanceof SiblingRejection || error instanceof ServiceUnavailableError) return error;
+    if (error instanceof ServiceUnavailableError) return error;
     const name = (error as Error)?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       return new ServiceUnavailableError(this.service, `no answer within ${this.options.timeoutMs} ms`);

@@ -1,3 +1,4 @@
+import { fitsToken } from '../domain/credential';
 import { UnauthenticatedError } from '../domain/errors';
 import { SiblingDataSource, SiblingRejection } from './sibling-data-source';
 
@@ -8,7 +9,7 @@ export interface VerifiedCredential {
 
 interface SessionAnswer {
   session_key?: unknown;
-  session_data?: { user_id?: unknown };
+  session_data?: { user_id?: unknown } | null;
 }
 
 /** The verification service: who is the user (SIBLINGS.md). */
@@ -34,17 +35,20 @@ export class VerificationClient extends SiblingDataSource {
   }
 
   private async session(path: string, body: object, refusal: string): Promise<VerifiedCredential> {
-    const answer = await this.call(() => this.post<SessionAnswer>(path, { body })).catch((error) =>
+    const answer = await this.call(() => this.post<SessionAnswer | null>(path, { body })).catch((error) =>
       this.rejectAsUnauthenticated(error, refusal),
     );
-    const userId = answer.session_data?.user_id;
-    if (typeof answer.session_key !== 'string' || !Number.isInteger(userId)) this.unexpected('session');
-    return { sessionKey: answer.session_key, userId: userId as number };
+    const sessionKey = answer?.session_key;
+    const userId = answer?.session_data?.user_id;
+    if (typeof sessionKey !== 'string' || !Number.isInteger(userId)) this.unexpected('session');
+    const credential = { sessionKey, userId: userId as number };
+    // SIBLINGS.md types the key only as a string: one the token cannot carry would be refused on its next use.
+    if (!fitsToken(credential)) this.unexpected('session key or user id');
+    return credential;
   }
 
   private rejectAsUnauthenticated(error: unknown, message: string): never {
     if (error instanceof SiblingRejection && error.status === 403) throw new UnauthenticatedError(message);
-    if (error instanceof SiblingRejection) this.unexpected(`refusal (${error.reason})`);
     throw error;
   }
 }

@@ -4,9 +4,17 @@ export interface Credential {
   sessionKey: string;
 }
 
+/** `<user id>:<session key>`: one reading only, and safe in an HTTP header. */
+const TOKEN = /^(\d{1,15}):([A-Za-z0-9_-]{1,200})$/;
+
 /** The bearer token clients send: `<user id>:<session key>`. */
 export function formatToken(credential: Credential): string {
   return `${credential.userId}:${credential.sessionKey}`;
+}
+
+/** Whether the credential's token reads back as it (a sibling's session key might not fit the grammar). */
+export function fitsToken(credential: Credential): boolean {
+  return TOKEN.test(formatToken(credential));
 }
 
 /**
@@ -16,7 +24,8 @@ export function formatToken(credential: Credential): string {
 export function parseAuthorization(header: unknown): Credential | null | 'malformed' {
   if (header === undefined || header === null || header === '') return null;
   if (typeof header !== 'string') return 'malformed';
-  const match = /^Bearer\s+(\d{1,15}):([A-Za-z0-9_-]{1,200})$/i.exec(header.trim());
+  const token = /^Bearer\s+(.*)$/i.exec(header.trim())?.[1];
+  const match = token === undefined ? null : TOKEN.exec(token);
   if (!match) return 'malformed';
   return { userId: Number(match[1]), sessionKey: match[2] };
 }
