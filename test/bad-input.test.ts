@@ -5,6 +5,7 @@ import { DEMO, login, openSession, placeOrder, type OrderLine } from './support/
 import { OPEN_SESSION, PLACE_ORDER, SESSION, SESSION_EVENTS_QUERY, SESSIONS, SET_ORDER_STATUS } from './support/operations';
 
 const TABLES = ['sessions', 'orders', 'order_items', 'session_events'] as const;
+const LIFECYCLE = ['PLACED', 'ACCEPTED', 'PREPARING', 'SERVED'];
 
 describe('bad input is refused and writes nothing', () => {
   let test: TestApp;
@@ -35,12 +36,16 @@ describe('bad input is refused and writes nothing', () => {
   const order = (items: OrderLine[], idempotencyKey: string = randomUUID()) =>
     graphql(test.url, PLACE_ORDER, { code, items, idempotencyKey });
 
+  /** A new order moved along the lifecycle, one step at a time, to `status`. */
   async function orderWithStatus(status: string) {
     const session = await openSession(test.url, token, `Table ${++tables}`);
     const placed = await placeOrder(test.url, session.code);
     const id: string = placed.data.placeOrder.id;
-    const moved = await graphql(test.url, SET_ORDER_STATUS, { orderId: id, status }, token);
-    expect(moved.data.setOrderStatus.status).toBe(status);
+    const steps = status === 'CANCELLED' ? ['CANCELLED'] : LIFECYCLE.slice(1, LIFECYCLE.indexOf(status) + 1);
+    for (const step of steps) {
+      const moved = await graphql(test.url, SET_ORDER_STATUS, { orderId: id, status: step }, token);
+      expect(moved.data.setOrderStatus.status).toBe(step);
+    }
     return { id, code: session.code };
   }
 
@@ -89,6 +94,21 @@ describe('bad input is refused and writes nothing', () => {
 
     it('refuses an idempotency key with half of a surrogate pair with BAD_USER_INPUT', async () => {
       expect(await refused(() => order([{ productId: DEMO.espresso.id, quantity: 1 }], 'key\ud800'))).toBe('BAD_USER_INPUT');
+    });
+
+    it('counts characters as they are stored: a name, a note and a key at their limits in emoji, and a note over it only in trailing white space', async () => {
+      const name = '\u{1F37A}'.repeat(200);
+      const opened = await graphql(test.url, OPEN_SESSION, { locationId: DEMO.cafe, name }, token);
+      expect(opened.errors).toBeUndefined();
+      expect(opened.data.openSession.name).toBe(name);
+      const note = '\u{1F95B}'.repeat(500);
+      const items = [
+        { productId: DEMO.espresso.id, quantity: 1, note },
+        { productId: DEMO.espresso.id, quantity: 1, note: `${'n'.repeat(500)}\n\n` },
+      ];
+      const placed = await graphql(test.url, PLACE_ORDER, { code: opened.data.openSession.code, items, idempotencyKey: '\u{1F511}'.repeat(100) });
+      expect(placed.errors).toBeUndefined();
+      expect(placed.data.placeOrder.items.map((item: { note: string }) => item.note)).toEqual([note, 'n'.repeat(500)]);
     });
 
     it('takes names, notes and keys with characters outside the Basic Multilingual Plane', async () => {
@@ -144,6 +164,9 @@ describe('bad input is refused and writes nothing', () => {
     it.each([
       ['SERVED', 'PREPARING'],
       ['CANCELLED', 'ACCEPTED'],
+      ['PLACED', 'PREPARING'],
+      ['PLACED', 'SERVED'],
+      ['ACCEPTED', 'SERVED'],
     ])('refuses %s → %s with CONFLICT and leaves the order as it was', async (from, to) => {
       const { id, code: orderCode } = await orderWithStatus(from);
       expect(await refused(() => graphql(test.url, SET_ORDER_STATUS, { orderId: id, status: to }, token))).toBe('CONFLICT');

@@ -52,6 +52,18 @@ describe('the products of an order', () => {
     expect(session.data.session).toMatchObject({ lastSeq: 0, orders: [] });
   });
 
+  it('answers a retry with its order even when prices have since risen past what Money holds', async () => {
+    const { code } = await newSession();
+    const items = [{ productId: DEMO.espresso.id, quantity: 2 }];
+    const first = await placeOrder(test.url, code, items, 'before the rise');
+    test.doubles.control.setProductPrice(DEMO.espresso.id, '60000000.00');
+
+    const retry = await placeOrder(test.url, code, items, 'before the rise');
+
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data.placeOrder).toEqual(first.data.placeOrder);
+  });
+
   it('refuses an order whose total is past what Money holds as BAD_USER_INPUT, writes nothing, and takes one at the limit', async () => {
     const { code } = await newSession();
     test.doubles.control.setProductPrice(DEMO.espresso.id, '99999999.99');

@@ -1,4 +1,4 @@
-import { storable } from '../domain/text';
+import { characterCount, storable } from '../domain/text';
 import { SiblingDataSource, SiblingRejection } from './sibling-data-source';
 
 export interface Product {
@@ -55,7 +55,7 @@ export class ProductsClient extends SiblingDataSource {
     if (!Number.isInteger(id) || !Number.isInteger(locationId)) this.unexpected('product');
     if (typeof price !== 'string' || !PRICE.test(price)) this.unexpected(`price "${price}"`);
     // Orders keep a copy of the name (varchar(500), and JSON in their events).
-    if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !storable(name)) this.unexpected('product name');
+    if (typeof name !== 'string' || characterCount(name) > MAX_NAME_LENGTH || !storable(name)) this.unexpected('product name');
     if (description !== null && typeof description !== 'string') this.unexpected('product description');
     return {
       id: id as number,

@@ -10,7 +10,7 @@ import { formatCents, MAX_CENTS, toCents } from './money';
 import { OrderWriter } from './order-writer';
 import { orderPlacedEvents, readEvents, recordSessionEvent } from './session-events';
 import { lockSession, type SessionKey } from './sessions';
-import { storable } from './text';
+import { characterCount, storable } from './text';
 import { newOrderView, orderView as orderViewOf, type OrderView } from './views';
 
 export const MAX_ITEMS = 50;
@@ -24,10 +24,10 @@ export interface OrderLine {
   note?: string | null;
 }
 
-/** Where an order may go next. An order may skip ahead; CANCELLED only before SERVED. */
+/** Where an order may go next (DESIGN.md: PLACED → ACCEPTED → PREPARING → SERVED, or CANCELLED before SERVED). */
 const NEXT_STATUSES: Record<OrderStatus, OrderStatus[]> = {
-  [OrderStatus.PLACED]: [OrderStatus.ACCEPTED, OrderStatus.PREPARING, OrderStatus.SERVED, OrderStatus.CANCELLED],
-  [OrderStatus.ACCEPTED]: [OrderStatus.PREPARING, OrderStatus.SERVED, OrderStatus.CANCELLED],
+  [OrderStatus.PLACED]: [OrderStatus.ACCEPTED, OrderStatus.CANCELLED],
+  [OrderStatus.ACCEPTED]: [OrderStatus.PREPARING, OrderStatus.CANCELLED],
   [OrderStatus.PREPARING]: [OrderStatus.SERVED, OrderStatus.CANCELLED],
   [OrderStatus.SERVED]: [],
   [OrderStatus.CANCELLED]: [],
@@ -71,6 +71,9 @@ export class Orders {
     const order = newOrderView(session.id, lines, products);
     // Lines and total are computed, not stored: one past what Money holds would make the order, and its session's events, unreadable.
     if (toCents(order.total) > MAX_CENTS) {
+      // A retry is answered with its order, also when prices have risen since.
+      const earlier = await this.earlierOrClosed(session.id, key, lines);
+      if (earlier) return earlier;
       throw new BadInputError(`An order's total is at most ${formatCents(MAX_CENTS)}`, { field: 'items' });
     }
     // Null when the session is not open or has an order under this key (also one committed at the same moment).
@@ -163,15 +166,17 @@ function validateLines(lines: OrderLine[]): void {
     if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
       throw new BadInputError(`A quantity is from 1 to ${MAX_QUANTITY}`, { field: 'items.quantity' });
     }
-    if (line.note && line.note.length > MAX_NOTE_LENGTH) {
+    // As it is kept: trimmed (see newOrderView).
+    const note = line.note?.trim();
+    if (note && characterCount(note) > MAX_NOTE_LENGTH) {
       throw new BadInputError(`A note has at most ${MAX_NOTE_LENGTH} characters`, { field: 'items.note' });
     }
-    if (line.note && !storable(line.note)) throw new BadInputError('A note must be Unicode text without NUL characters', { field: 'items.note' });
+    if (note && !storable(note)) throw new BadInputError('A note must be Unicode text without NUL characters', { field: 'items.note' });
   }
 }
 
 function validIdempotencyKey(key: string): string {
-  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+  if (key.length === 0 || characterCount(key) > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw new BadInputError(`An idempotency key has 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, { field: 'idempotencyKey' });
   }
   if (!storable(key)) throw new BadInputError('An idempotency key must be Unicode text without NUL characters', { field: 'idempotencyKey' });

@@ -11,7 +11,7 @@ import type { EventPublisher } from './event-publisher';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 import { appendLocationEvent } from './location-events';
 import { recordSessionEvent } from './session-events';
-import { storable } from './text';
+import { characterCount, storable } from './text';
 import type { WrongCodeThrottle } from './wrong-code-throttle';
 
 const CODE = /^[0-9a-f]{6}$/;
@@ -176,7 +176,7 @@ function validName(raw: string): string {
   const name = raw.trim();
   if (name.length === 0) throw new BadInputError('A session needs a name', { field: 'name' });
   if (!storable(name)) throw new BadInputError('A session name must be Unicode text without NUL characters', { field: 'name' });
-  if (name.length > MAX_NAME_LENGTH) {
+  if (characterCount(name) > MAX_NAME_LENGTH) {
     throw new BadInputError(`A session name has at most ${MAX_NAME_LENGTH} characters`, { field: 'name' });
   }
   return name;

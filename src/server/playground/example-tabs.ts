@@ -55,8 +55,8 @@ query Panel {
   }
 }
 
-mutation Serve($orderId: ID!) {
-  setOrderStatus(orderId: $orderId, status: SERVED) { id status }
+mutation Accept($orderId: ID!) {
+  setOrderStatus(orderId: $orderId, status: ACCEPTED) { id status }
 }
 
 mutation Close($code: String!) {
