@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { countRows, startTestApp, type TestApp } from './support/test-app';
 import { errorCode, graphql, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
 import { DEMO, login, openSession, placeOrder, type OrderLine } from './support/fixtures';
-import { OPEN_SESSION, PLACE_ORDER, SESSION, SESSION_EVENTS_QUERY, SESSIONS, SET_ORDER_STATUS } from './support/operations';
+import { OPEN_SESSION, PLACE_ORDER, SESSION, SESSION_EVENTS_QUERY, SESSION_EVENTS_SUBSCRIPTION, SESSIONS, SET_ORDER_STATUS } from './support/operations';
 
 const TABLES = ['sessions', 'orders', 'order_items', 'session_events'] as const;
 const LIFECYCLE = ['PLACED', 'ACCEPTED', 'PREPARING', 'SERVED'];
@@ -198,6 +198,30 @@ describe('bad input is refused and writes nothing', () => {
     ])('refuses %s with BAD_USER_INPUT', async (_name, page) => {
       const response = () => graphql(test.url, SESSIONS, { locationId: DEMO.cafe, ...page }, token);
       expect(await refused(response)).toBe('BAD_USER_INPUT');
+    });
+  });
+
+  describe('an argument with a default, sent as null by a nullable variable', () => {
+    it('reads afterSeq: null as 0, in the replay query and in the subscription', async () => {
+      const session = await openSession(test.url, token, `Table ${++tables}`);
+      await placeOrder(test.url, session.code);
+      const replay = await graphql(test.url, SESSION_EVENTS_QUERY, { code: session.code, afterSeq: null });
+      expect(replay.errors).toBeUndefined();
+      expect(replay.data.sessionEvents.map((event: { seq: number }) => event.seq)).toEqual([1]);
+
+      const client = webSocketClient(test.wsUrl);
+      const live = new Subscriber(client, SESSION_EVENTS_SUBSCRIPTION, { code: session.code, afterSeq: null });
+      const [first] = await live.waitFor(1);
+      expect(live.errors).toEqual([]);
+      expect(first.sessionEvents.seq).toBe(1);
+      await client.dispose();
+    });
+
+    it('reads first: null as 20', async () => {
+      const page = await graphql(test.url, SESSIONS, { locationId: DEMO.cafe, first: null }, token);
+      expect(page.errors).toBeUndefined();
+      expect(page.data.sessions.nodes.length).toBeGreaterThan(0);
+      expect(page.data.sessions.nodes.length).toBeLessThanOrEqual(20);
     });
   });
 });

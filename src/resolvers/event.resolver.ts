@@ -13,13 +13,16 @@ export const sessionEventTypes = [OrderPlaced, OrderStatusChanged, SessionClosed
 
 interface SessionEventsArgs {
   code: string;
-  afterSeq: number;
+  afterSeq: number | null;
 }
 
 interface LocationEventsArgs {
   locationId: number;
-  afterSeq: number;
+  afterSeq: number | null;
 }
+
+// Nullable with a default: a client's `$afterSeq: Int` variable sent as null means "from the start", not an error.
+const AFTER_SEQ = { nullable: true, defaultValue: 0, description: 'The seq of the last event already received; 0 (or null): from the first.' };
 
 @Resolver()
 export class EventResolver {
@@ -29,12 +32,12 @@ export class EventResolver {
   })
   async replaySessionEvents(
     @Arg('code') code: string,
-    @Arg('afterSeq', () => Int, { defaultValue: 0 }) afterSeq: number,
+    @Arg('afterSeq', () => Int, AFTER_SEQ) afterSeq: number | null,
     @Ctx() { services, client }: GraphQLContext,
   ) {
-    validAfterSeq(afterSeq);
+    const from = validAfterSeq(afterSeq);
     const session = await services.sessions.keyByCode(code, client);
-    return (await readEvents(services.sql, session.id, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
+    return (await readEvents(services.sql, session.id, from, MAX_REPLAY)).map(toGraphQLEvent);
   }
 
   @Subscription(() => SessionEvent, {
@@ -42,16 +45,16 @@ export class EventResolver {
     description:
       'Every event of the session after afterSeq, exactly once and in seq order: first the stored ones, then live. Ends after SessionClosed. To resume after a dropped connection, subscribe again with the last seq received.',
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, SessionEventsArgs, GraphQLContext>) => {
-      validAfterSeq(args.afterSeq);
+      const from = validAfterSeq(args.afterSeq);
       const { services, client } = context;
       const session = await services.sessions.keyByCode(args.code, client);
-      return services.streams.ofSession(session.id, args.afterSeq);
+      return services.streams.ofSession(session.id, from);
     },
   })
   liveSessionEvents(
     @Root() record: SessionEventRecord,
     @Arg('code') _code: string,
-    @Arg('afterSeq', () => Int, { defaultValue: 0 }) _afterSeq: number,
+    @Arg('afterSeq', () => Int, AFTER_SEQ) _afterSeq: number | null,
   ) {
     // No context here: one execution serves every subscriber of the event (server/shared-execution.ts).
     return toGraphQLEvent(record);
@@ -63,13 +66,13 @@ export class EventResolver {
   })
   async replayLocationEvents(
     @Arg('locationId', () => Int) locationId: number,
-    @Arg('afterSeq', () => Int, { defaultValue: 0 }) afterSeq: number,
+    @Arg('afterSeq', () => Int, AFTER_SEQ) afterSeq: number | null,
     @Ctx() { services, credential }: GraphQLContext,
   ) {
     parsePositiveId(locationId, 'locationId');
-    validAfterSeq(afterSeq);
+    const from = validAfterSeq(afterSeq);
     await services.access.requireOwner(credential, locationId);
-    return (await readLocationEvents(services.sql, locationId, afterSeq, MAX_REPLAY)).map(toGraphQLEvent);
+    return (await readLocationEvents(services.sql, locationId, from, MAX_REPLAY)).map(toGraphQLEvent);
   }
 
   @Subscription(() => LocationEvent, {
@@ -78,10 +81,10 @@ export class EventResolver {
       "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out (at once) or expires, and with FORBIDDEN when the location changes hands: the service asks again once per lifetime of its verification cache (AUTH_CACHE_TTL_MS).",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, LocationEventsArgs, GraphQLContext>) => {
       parsePositiveId(args.locationId, 'locationId');
-      validAfterSeq(args.afterSeq);
+      const from = validAfterSeq(args.afterSeq);
       const { services, credential } = context;
       await services.access.requireOwner(credential, args.locationId);
-      return services.streams.ofLocation(args.locationId, args.afterSeq, (stream) =>
+      return services.streams.ofLocation(args.locationId, from, (stream) =>
         services.access.endWhenRefused(credential, args.locationId, stream),
       );
     },
@@ -89,13 +92,15 @@ export class EventResolver {
   liveLocationEvents(
     @Root() record: LocationEventRecord,
     @Arg('locationId', () => Int) _locationId: number,
-    @Arg('afterSeq', () => Int, { defaultValue: 0 }) _afterSeq: number,
+    @Arg('afterSeq', () => Int, AFTER_SEQ) _afterSeq: number | null,
   ) {
     // No context here: one execution serves every subscriber of the event (server/shared-execution.ts).
     return toGraphQLEvent(record);
   }
 }
 
-function validAfterSeq(afterSeq: number): void {
+function validAfterSeq(value: number | null): number {
+  const afterSeq = value ?? 0;
   if (!Number.isInteger(afterSeq) || afterSeq < 0) throw new BadInputError('afterSeq is 0 or more', { field: 'afterSeq' });
+  return afterSeq;
 }

@@ -7,6 +7,7 @@ import { parsePositiveId } from './ids';
 import { Order } from './order.type';
 import { QrCode, Session, SessionConnection } from './session.type';
 
+const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 
 @Resolver(() => Session)
@@ -15,11 +16,12 @@ export class SessionResolver {
   async sessions(
     @Arg('locationId', () => Int) locationId: number,
     @Arg('state', () => SessionState, { nullable: true }) state: SessionState | null,
-    @Arg('first', () => Int, { defaultValue: 20, description: `1 to ${MAX_PAGE}.` }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE, description: `1 to ${MAX_PAGE} (null: ${DEFAULT_PAGE}).` }) requested: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() { em, services, credential }: GraphQLContext,
   ): Promise<SessionConnection> {
     parsePositiveId(locationId, 'locationId');
+    const first = requested ?? DEFAULT_PAGE;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
       throw new BadInputError(`first is from 1 to ${MAX_PAGE}`, { field: 'first' });
     }
