@@ -5,31 +5,35 @@ import { startSiblingDoubles, type SiblingDoubles } from '../src/dev/siblings';
 import { createLogger } from '../src/logger';
 import { testDatabaseServerUrl, testRedisUrl } from './support/environment';
 import { login, openSession } from './support/fixtures';
+import { queryRows } from './support/database';
 import { dropDatabase } from './support/test-app';
+
+let doubles: SiblingDoubles;
+beforeAll(async () => {
+  doubles = await startSiblingDoubles();
+});
+afterAll(() => doubles.stop());
+
+const configFor = (databaseName: string) => ({
+  ...loadConfig({}),
+  port: 0,
+  host: '127.0.0.1',
+  databaseUrl: `${testDatabaseServerUrl()}/${databaseName}`,
+  redisUrl: testRedisUrl(),
+  siblings: { verification: doubles.url, locations: doubles.url, products: doubles.url, codes: doubles.url },
+});
 
 describe('instances starting at the same moment on a new database', () => {
   const databaseName = `ordered_test_${randomBytes(6).toString('hex')}`;
-  let doubles: SiblingDoubles;
   let apps: App[] = [];
 
-  beforeAll(async () => {
-    doubles = await startSiblingDoubles();
-  });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
-    await doubles.stop();
     await dropDatabase(databaseName);
   });
 
   it('all come up: one creates the database and migrates, the others wait for it', async () => {
-    const config = {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      databaseUrl: `${testDatabaseServerUrl()}/${databaseName}`,
-      redisUrl: testRedisUrl(),
-      siblings: { verification: doubles.url, locations: doubles.url, products: doubles.url, codes: doubles.url },
-    };
+    const config = configFor(databaseName);
     const started = await Promise.allSettled([1, 2, 3].map(() => createApp(config, createLogger('silent'))));
     apps = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     expect(started.filter((result) => result.status === 'rejected')).toEqual([]);
@@ -37,5 +41,23 @@ describe('instances starting at the same moment on a new database', () => {
     const token = await login(apps[0].url);
     const session = await openSession(apps[1].url, token, 'Table 1');
     expect(session.code).toMatch(/^[0-9a-f]{6}$/);
+  });
+});
+
+describe('a database in another encoding than UTF8', () => {
+  const databaseName = `ordered_test_${randomBytes(6).toString('hex')}`;
+  const databaseUrl = `${testDatabaseServerUrl()}/${databaseName}`;
+
+  beforeAll(async () => {
+    // What initdb makes when it runs without a locale, as in a bare container.
+    await queryRows(`${testDatabaseServerUrl()}/postgres`, `create database ${databaseName} encoding 'SQL_ASCII' lc_collate 'C' lc_ctype 'C' template template0`);
+  });
+  afterAll(() => dropDatabase(databaseName));
+
+  it('stops the start with a message naming the encoding, and migrates nothing', async () => {
+    await expect(createApp(configFor(databaseName), createLogger('silent'))).rejects.toThrow(
+      `The database ${databaseName} is encoded SQL_ASCII; ordered needs UTF8`,
+    );
+    expect(await queryRows(databaseUrl, "select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
   });
 });

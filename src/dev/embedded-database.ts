@@ -26,6 +26,8 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Pr
     password: 'postgres',
     persistent: true,
     createPostgresUser: true,
+    // Without a locale in the environment (a bare container) initdb would choose SQL_ASCII.
+    initdbFlags: ['--encoding=UTF8', '--no-locale'],
     onLog: (message) => logs.push(String(message)),
     onError: (message) => logs.push(String(message)),
   });

@@ -11,6 +11,7 @@ export async function openDatabase(databaseUrl: string, logger?: Logger): Promis
   await ensureDatabaseExists(databaseUrl);
   const orm = await MikroORM.init(ormConfig(databaseUrl, logger));
   try {
+    await requireUtf8(orm, databaseUrl);
     // Instances starting together take turns: the first migrates, the others then find nothing to do.
     await orm.em.getKnex().transaction(async (lock) => {
       await lock.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
@@ -33,12 +34,25 @@ async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   await admin.connect();
   try {
     const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
-    if (rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}"`);
+    // template0: template1 may be in another encoding (SQL_ASCII where initdb ran without a locale).
+    if (rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}" encoding 'UTF8' template template0`);
   } catch (error) {
     // Another instance may have created it at the same moment (42P04, or 23505 from the catalog's index).
     const code = (error as { code?: string }).code;
     if (code !== '42P04' && code !== '23505') throw error;
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * Lengths are checked in characters and text is Unicode: in another encoding (SQL_ASCII
+ * counts bytes) valid names and notes would fail with errors of the database's own.
+ */
+async function requireUtf8(orm: MikroORM, databaseUrl: string): Promise<void> {
+  const [{ server_encoding: encoding }] = await orm.em.getConnection().execute<{ server_encoding: string }[]>('show server_encoding');
+  if (encoding !== 'UTF8') {
+    const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+    throw new Error(`The database ${name} is encoded ${encoding}; ordered needs UTF8 (create database ... encoding 'UTF8' template template0)`);
   }
 }
