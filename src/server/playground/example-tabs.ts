@@ -4,7 +4,7 @@ const representativeHeaders = JSON.stringify({ Authorization: 'Bearer <token fro
 export const exampleTabs = [
   {
     query: `# 1. Sign in as the demo representative, then put the token in the Headers
-#    tab below as {"Authorization": "Bearer <token>"} (kept for every tab).
+#    of each representative's tab (2 and 5) as {"Authorization": "Bearer <token>"}.
 mutation LogIn {
   login(username: "demo", password: "demo-password") { userId token }
 }`,
