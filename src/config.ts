@@ -77,6 +77,9 @@ export function loadConfig(env: Env = process.env): Config {
       const parsed = new URL(raw);
       if (!protocols.includes(parsed.protocol)) {
         problems.push(`${name} must use ${protocols.join(' or ')}, got "${raw}"`);
+      } else if (!parsed.hostname) {
+        // "postgresql://" alone parses, and a client would then quietly try its own default host.
+        problems.push(`${name} must name a host, got "${raw}"`);
       }
     } catch {
       problems.push(`${name} is not a URL: "${raw}"`);
@@ -86,9 +89,9 @@ export function loadConfig(env: Env = process.env): Config {
   const flag = (name: string, fallback: boolean) => {
     const raw = read(name)?.toLowerCase();
     if (raw === undefined) return fallback;
-    if (['true', '1', 'yes'].includes(raw)) return true;
-    if (['false', '0', 'no'].includes(raw)) return false;
-    problems.push(`${name} must be true or false, got "${raw}"`);
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (or on/off, yes/no, 1/0), got "${raw}"`);
     return fallback;
   };
   const namespace = (name: string) => {
@@ -103,6 +106,15 @@ export function loadConfig(env: Env = process.env): Config {
     if (isLogLevel(raw)) return raw;
     problems.push(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
     return 'info';
+  };
+  // A socket gets one interval to answer its ping: under a second, a busy client would be cut off.
+  const keepAlive = (name: string) => {
+    const value = integer(name, 30000, 0, 600000);
+    if (value > 0 && value < 1000) {
+      problems.push(`${name} must be 0 (never) or from 1000 to 600000, got "${value}"`);
+      return 30000;
+    }
+    return value;
   };
   const http = ['http:', 'https:'];
 
@@ -129,7 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     playground: flag('PLAYGROUND', !production),
     // graphql-ws pings every 12 s by default: 1,650 pings a second at 20,000 idle sockets. Load
     // balancers commonly drop a connection after 60 s of silence; 30 s keeps well inside that.
-    webSocketKeepAliveMs: integer('WS_KEEPALIVE_MS', 30000, 0, 600000),
+    webSocketKeepAliveMs: keepAlive('WS_KEEPALIVE_MS'),
     logLevel: logLevel('LOG_LEVEL'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+/** The environment is read once at start; these check what it takes and what it refuses, with which message. */
+describe('configuration from the environment', () => {
+  it.each([
+    ['DATABASE_URL', 'postgresql://'],
+    ['REDIS_URL', 'redis://'],
+  ])('refuses %s without a host (%s)', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(`${name} must name a host, got "${value}"`);
+  });
+
+  it('takes URLs that name a host', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://app@db:5432/ordered', REDIS_URL: 'redis://cache:6379', PRODUCTS_URL: 'http://siblings/products/' });
+    expect(config).toMatchObject({ databaseUrl: 'postgresql://app@db:5432/ordered', redisUrl: 'redis://cache:6379', siblings: { products: 'http://siblings/products' } });
+  });
+
+  it('takes on and off for a flag, as for true and false', () => {
+    expect(loadConfig({ PLAYGROUND: 'off' }).playground).toBe(false);
+    expect(loadConfig({ PLAYGROUND: 'on', NODE_ENV: 'production' }).playground).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(ConfigError);
+  });
+
+  it('refuses a WebSocket keep-alive under a second, other than 0', () => {
+    expect(() => loadConfig({ WS_KEEPALIVE_MS: '1' })).toThrow('WS_KEEPALIVE_MS must be 0 (never) or from 1000 to 600000, got "1"');
+    expect(loadConfig({ WS_KEEPALIVE_MS: '1000' }).webSocketKeepAliveMs).toBe(1000);
+    expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).webSocketKeepAliveMs).toBe(0);
+  });
+});
