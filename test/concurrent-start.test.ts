@@ -61,3 +61,33 @@ describe('a database in another encoding than UTF8', () => {
     expect(await queryRows(databaseUrl, "select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
   });
 });
+
+describe('a role that may connect only to its own database', () => {
+  const suffix = randomBytes(6).toString('hex');
+  const role = `ordered_test_role_${suffix}`;
+  const databaseName = `ordered_test_${suffix}`;
+  const admin = `${testDatabaseServerUrl()}/postgres`;
+  let app: App | undefined;
+
+  beforeAll(async () => {
+    await queryRows(admin, `create role ${role} login`);
+    await queryRows(admin, `create database ${databaseName} owner ${role} encoding 'UTF8' template template0`);
+    // As on managed PostgreSQL: the maintenance database is not every role's.
+    await queryRows(admin, 'revoke connect on database postgres from public');
+  });
+  afterAll(async () => {
+    await queryRows(admin, 'grant connect on database postgres to public');
+    await app?.stop();
+    await dropDatabase(databaseName);
+    await queryRows(admin, `drop role ${role}`);
+  });
+
+  it('starts on that database, which exists, without asking the postgres database', async () => {
+    const url = new URL(testDatabaseServerUrl());
+    url.username = role;
+    url.pathname = `/${databaseName}`;
+    app = await createApp({ ...configFor(databaseName), databaseUrl: url.toString() }, createLogger('silent'));
+    const session = await openSession(app.url, await login(app.url), 'Table 1');
+    expect(session.code).toMatch(/^[0-9a-f]{6}$/);
+  });
+});

@@ -5,6 +5,8 @@ import { ormConfig } from './orm-config';
 
 /** Any fixed number: the key of the advisory lock that lets one instance at a time migrate. */
 const MIGRATION_LOCK = 7_260_331;
+/** PostgreSQL's code for "database does not exist". */
+const INVALID_CATALOG_NAME = '3D000';
 
 /** Connects, creates the database if it is missing, and runs the pending migrations. */
 export async function openDatabase(databaseUrl: string, logger?: Logger): Promise<MikroORM> {
@@ -27,15 +29,14 @@ export async function openDatabase(databaseUrl: string, logger?: Logger): Promis
 async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
-  if (!name) return;
+  if (!name || (await databaseExists(databaseUrl))) return;
   url.pathname = '/postgres';
   // One plain connection (a second MikroORM for one query took twice as long).
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
     // template0: template1 may be in another encoding (SQL_ASCII where initdb ran without a locale).
-    if (rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}" encoding 'UTF8' template template0`);
+    await admin.query(`create database "${name.replace(/"/g, '""')}" encoding 'UTF8' template template0`);
   } catch (error) {
     // Another instance may have created it at the same moment (42P04, or 23505 from the catalog's index).
     const code = (error as { code?: string }).code;
@@ -43,6 +44,23 @@ async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Whether the database can be connected to: asked of the database itself, so that a role
+ * that may reach only its own database (as on managed PostgreSQL) can start.
+ */
+async function databaseExists(databaseUrl: string): Promise<boolean> {
+  const probe = new Client({ connectionString: databaseUrl });
+  try {
+    await probe.connect();
+  } catch (error) {
+    // A connection that failed has closed itself.
+    if ((error as { code?: string }).code === INVALID_CATALOG_NAME) return false;
+    throw error;
+  }
+  await probe.end();
+  return true;
 }
 
 /**
