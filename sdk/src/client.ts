@@ -20,7 +20,7 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** How subscriptions reconnect after a dropped WebSocket. */
   reconnect?: ReconnectOptions;
-  /** Ping interval that detects a dead WebSocket (default 10 s, 0 turns it off). */
+  /** Ping interval that detects a dead WebSocket, and how long one may take to open (default 10 s, 0 turns both off). */
   keepAliveMs?: number;
 }
 
@@ -55,7 +55,7 @@ export abstract class OrderedClient {
   /**
    * Every event of the session after `afterSeq`, exactly once and in seq order, also across
    * dropped connections; ends after SessionClosed. Iterate it with `for await`, or pass
-   * `onEvent` (and `onError`, `onEnd`) for callbacks.
+   * callbacks (`onEvent`, `onError`, `onEnd`, any of them).
    */
   subscribeToSession(code: string, options: SessionSubscriptionOptions = {}): SessionSubscription {
     return new SessionSubscription(this.link, code, options);

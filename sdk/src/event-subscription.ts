@@ -9,6 +9,7 @@ import { fromSubscriptionFailure, OrderedError } from './errors';
 import type { LocationEvent, SessionEvent } from './types';
 import type { WebSocketLink } from './websocket';
 
+/** With any of the callbacks, the subscription calls them instead of being iterated. */
 export interface EventSubscriptionOptions<Event> {
   /** Deliver the events after this seq (default 0: from the start); e.g. a joined session's `lastSeq`. */
   afterSeq?: number;
@@ -62,7 +63,7 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
     this.receivedSeq = afterSeq;
     this.deliveredSeq = afterSeq;
     this.start();
-    if (options.onEvent) this.pump(options.onEvent, options.onError, options.onEnd);
+    if (options.onEvent || options.onError || options.onEnd) this.pump(options);
   }
 
   /** The seq of the last event handed to the caller: subscribe with it as `afterSeq` to continue later. */
@@ -165,12 +166,12 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
     wake?.();
   }
 
-  private pump(onEvent: (event: Event) => void | Promise<void>, onError?: (error: OrderedError) => void, onEnd?: () => void): void {
+  private pump({ onEvent, onError, onEnd }: EventSubscriptionOptions<Event>): void {
     void (async () => {
       try {
         for await (const event of this) {
           try {
-            await onEvent(event);
+            await onEvent?.(event);
           } catch (error) {
             // The caller's own failure ends the subscription and is rethrown where it belongs,
             // like an exception in an event listener.

@@ -13,7 +13,10 @@ export interface WebSocketOptions {
   /** A WebSocket class: `WebSocket` from the `ws` package in Node; browsers have their own. */
   webSocketImpl?: unknown;
   reconnect?: ReconnectOptions;
-  /** A ping every so often; a pong missing for `keepAliveMs` ends the socket and reconnects (default 10 s; 0 turns it off). */
+  /**
+   * A ping every so often; a pong missing for `keepAliveMs`, or a socket still not open after it,
+   * ends the socket and reconnects (default 10 s; 0 turns it off).
+   */
   keepAliveMs?: number;
 }
 
@@ -30,7 +33,7 @@ export async function backoff(retries: number): Promise<void> {
  * `afterSeq` a getter so that the resend asks for what came after the last delivered event.
  */
 export class WebSocketLink {
-  private client?: Client;
+  private current?: { client: Client; open: boolean };
 
   constructor(
     private readonly options: WebSocketOptions,
@@ -41,24 +44,30 @@ export class WebSocketLink {
     return this.connection().subscribe(payload, sink);
   }
 
-  /** Drops the socket; active subscriptions reconnect (e.g. with a new credential). */
+  /** Drops an open socket; active subscriptions reconnect (e.g. with a new credential). */
   reconnect(): void {
-    this.client?.terminate();
+    // A socket not open yet reads connectionParams when it opens. (Terminating it would make
+    // graphql-ws close it without an error listener, and `ws` then throw an unhandled 'error'.)
+    if (this.current?.open) this.current.client.terminate();
   }
 
   /** Closes the socket; active subscriptions complete. */
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await client?.dispose();
+    const current = this.current;
+    this.current = undefined;
+    if (!current) return;
+    // dispose() waits for a connection in progress (a reconnect's backoff included) and rejects
+    // when that fails. Closing waits for neither: the subscriptions complete once it settles.
+    const disposed = Promise.resolve(current.client.dispose()).catch(() => undefined);
+    if (current.open) await disposed;
   }
 
   private connection(): Client {
-    if (this.client) return this.client;
-    const { wsUrl, webSocketImpl, reconnect = {}, keepAliveMs = 10_000 } = this.options;
+    if (this.current) return this.current.client;
+    const { wsUrl, webSocketImpl = (globalThis as { WebSocket?: unknown }).WebSocket, reconnect = {}, keepAliveMs = 10_000 } = this.options;
     const client = createClient({
       url: wsUrl,
-      webSocketImpl,
+      webSocketImpl: webSocketImpl && keepAliveMs > 0 ? openingWithin(webSocketImpl as WebSocketClass, keepAliveMs) : webSocketImpl,
       lazy: true,
       connectionParams: () => this.connectionParams(),
       retryAttempts: reconnect.attempts ?? 10,
@@ -68,9 +77,30 @@ export class WebSocketLink {
       keepAlive: keepAliveMs,
     });
     if (keepAliveMs > 0) watchPongs(client, keepAliveMs);
-    this.client = client;
+    const current = { client, open: false };
+    client.on('opened', () => (current.open = true));
+    client.on('closed', () => (current.open = false));
+    this.current = current;
     return client;
   }
+}
+
+/** What the SDK needs of a WebSocket class: the browser's, or `ws`'s in Node (`any[]`: TypeScript's rule for a class to extend). */
+type WebSocketClass = new (...args: any[]) => { close(): void; addEventListener(type: 'open' | 'close', listener: () => void): void };
+
+/**
+ * `Impl` whose sockets give up when not open within `timeoutMs`, and so are retried: graphql-ws
+ * pings only once open, and neither it nor `ws` ends an upgrade that is never answered.
+ */
+function openingWithin(Impl: WebSocketClass, timeoutMs: number): WebSocketClass {
+  return class extends Impl {
+    constructor(...args: any[]) {
+      super(...args);
+      const timer = setTimeout(() => this.close(), timeoutMs);
+      this.addEventListener('open', () => clearTimeout(timer));
+      this.addEventListener('close', () => clearTimeout(timer));
+    }
+  };
 }
 
 /** A ping without a pong within `timeoutMs` means a dead connection: terminate it, so it reconnects. */
