@@ -1,4 +1,6 @@
-import type { LocationEvent, OrderedError } from '../sdk/src';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OrderedError, type LocationEvent } from '../sdk/src';
 import { closedPort } from './support/dead-servers';
 import { DEMO } from './support/fixtures';
 import { Collector, customerClient, representativeClient } from './support/sdk';
@@ -97,5 +99,25 @@ describe('the SDK WebSocket when connecting fails or hangs', () => {
     const failed = new Promise<OrderedError>((resolve) => customer.subscribeToSession('000000', { onError: resolve }));
     expect(await within(failed, 'onError')).toMatchObject({ name: 'OrderedError', code: 'NOT_FOUND' });
     await Promise.all([panel.close(), customer.close()]);
+  });
+});
+
+describe('the SDK over HTTP when an answer is not a GraphQL response', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    // What a misconfigured proxy might send: JSON, but not a GraphQL response.
+    server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('null'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('fails with an OrderedError (NETWORK_ERROR), not a TypeError', async () => {
+    const guest = customerClient({ url, wsUrl: url.replace('http', 'ws') });
+    const joining = guest.join('abc123');
+    await expect(joining).rejects.toBeInstanceOf(OrderedError);
+    await expect(joining).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    await guest.close();
   });
 });

@@ -26,7 +26,7 @@ export interface GraphQLErrorPayload {
  * `NETWORK_ERROR` when no answer arrived.
  *
  * ```ts
- * try { await customer.placeOrder(code, items) }
+ * try { await customer.placeOrder({ code, items }) }
  * catch (error) { if (isOrderedError(error, 'SESSION_CLOSED')) showClosed() }
  * ```
  */

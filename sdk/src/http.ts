@@ -49,14 +49,14 @@ export class HttpTransport {
       throw OrderedError.network(`Request to ${this.options.url} failed: ${describe(error)}`, error);
     }
 
-    let body: GraphQLResponse<Result>;
+    let body: GraphQLResponse<Result> | null;
     try {
-      body = (await response.json()) as GraphQLResponse<Result>;
+      body = (await response.json()) as GraphQLResponse<Result> | null;
     } catch (error) {
       throw OrderedError.network(`${this.options.url} answered ${response.status} without a GraphQL response`, error);
     }
-    if (body.errors?.length) throw OrderedError.fromGraphQLErrors(body.errors);
-    if (!body.data) throw OrderedError.network(`${this.options.url} answered ${response.status} without data`);
+    if (Array.isArray(body?.errors) && body.errors.length > 0) throw OrderedError.fromGraphQLErrors(body.errors);
+    if (!body?.data) throw OrderedError.network(`${this.options.url} answered ${response.status} without data`);
     return body.data;
   }
 }
