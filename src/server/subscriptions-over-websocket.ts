@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -6,16 +6,14 @@ import { GraphQLError } from 'graphql';
  * refuse it as the client's mistake and say where subscriptions go.
  */
 export function subscriptionsOverWebSocketOnly(path: string): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation }) {
-          if (operation?.operation !== 'subscription') return;
-          throw new GraphQLError(`Subscriptions go over WebSocket (graphql-ws) at ${path}, not over HTTP`, {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
-        },
-      };
+  // One listener for every request: it keeps nothing of its own.
+  const listener: GraphQLRequestListener<object> = {
+    async didResolveOperation({ operation }) {
+      if (operation?.operation !== 'subscription') return;
+      throw new GraphQLError(`Subscriptions go over WebSocket (graphql-ws) at ${path}, not over HTTP`, {
+        extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+      });
     },
   };
+  return { requestDidStart: async () => listener };
 }
