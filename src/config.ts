@@ -73,16 +73,18 @@ export function loadConfig(env: Env = process.env): Config {
   const url = (name: string, protocols: string[]) => {
     const raw = read(name);
     if (raw === undefined) return undefined;
+    // The message goes to the start's output: a password in the URL must not.
+    const shown = withoutCredentials(raw);
     try {
       const parsed = new URL(raw);
       if (!protocols.includes(parsed.protocol)) {
-        problems.push(`${name} must use ${protocols.join(' or ')}, got "${raw}"`);
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${shown}"`);
       } else if (!parsed.hostname) {
         // "postgresql://" alone parses, and a client would then quietly try its own default host.
-        problems.push(`${name} must name a host, got "${raw}"`);
+        problems.push(`${name} must name a host, got "${shown}"`);
       }
     } catch {
-      problems.push(`${name} is not a URL: "${raw}"`);
+      problems.push(`${name} is not a URL: "${shown}"`);
     }
     return raw.replace(/\/+$/, '');
   };
@@ -146,4 +148,9 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** A URL as it may be shown: whatever stands between "//" and the last "@" (user and password) masked. */
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/.*@/, '//***@');
 }

@@ -25,4 +25,22 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ WS_KEEPALIVE_MS: '1000' }).webSocketKeepAliveMs).toBe(1000);
     expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).webSocketKeepAliveMs).toBe(0);
   });
+
+  it('does not repeat a password of a URL it refuses', () => {
+    const refused = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('taken');
+    };
+    const messages = [
+      refused({ DATABASE_URL: 'postgres+ssl://ordered:Sup3r-Secret@db.internal:5432/ordered' }),
+      refused({ REDIS_URL: 'redis://:R3dis-Secret@redis.internal:6379x' }),
+      refused({ DATABASE_URL: 'postgresql://ordered:Sup3r/Secret@' }),
+    ];
+    expect(messages.join('\n')).not.toMatch(/Secret/);
+    expect(messages[0]).toContain('DATABASE_URL must use postgres: or postgresql:, got "postgres+ssl://***@db.internal:5432/ordered"');
+  });
 });
