@@ -193,4 +193,14 @@ describe('a sibling answer outside its contract', () => {
 
     expectUnavailable(await ask(app.url, prepared), service);
   });
+
+  it("names what was wrong without repeating the sibling's value", async () => {
+    const code = await openedCode();
+    proxy.replace('/products/find/', products({ price: 'db-7.internal:5432 <b>secret</b>' }));
+
+    const answer = await graphql(app.url, MENU_IN_FULL, { code });
+
+    expectUnavailable(answer, 'products');
+    expect(answer.errors?.[0].message).toBe('The products service is unavailable: it answered with an unexpected price');
+  });
 });

@@ -53,7 +53,7 @@ export class ProductsClient extends SiblingDataSource {
   private toProduct(answer: ProductAnswer | null): Product {
     const { id, location_id: locationId, name, description = null, price } = answer ?? {};
     if (!Number.isInteger(id) || !Number.isInteger(locationId)) this.unexpected('product');
-    if (typeof price !== 'string' || !PRICE.test(price)) this.unexpected(`price "${price}"`);
+    if (typeof price !== 'string' || !PRICE.test(price)) this.unexpected('price');
     // Orders keep a copy of the name (varchar(500), and JSON in their events).
     if (typeof name !== 'string' || characterCount(name) > MAX_NAME_LENGTH || !storable(name)) this.unexpected('product name');
     if (description !== null && typeof description !== 'string') this.unexpected('product description');
