@@ -107,7 +107,8 @@ export class Metrics {
   async only(names: readonly string[]): Promise<string> {
     let text = '';
     // In order: a metric's collection may set others (the event-loop lag sets its min, max, p99 …).
-    for (const name of names) text += `${await this.registry.getSingleMetricAsString(name)}\n`;
+    // Each once: a family written twice is not valid exposition text.
+    for (const name of new Set(names)) text += `${await this.registry.getSingleMetricAsString(name)}\n`;
     return text;
   }
 

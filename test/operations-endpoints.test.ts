@@ -149,4 +149,39 @@ describe('health, readiness and metrics', () => {
       expect(await answer.text()).toBe(`no metric named ${name}`);
     }
   });
+
+  it('writes a metric named twice in ?name= once', async () => {
+    const metrics = test.app.url.replace('/graphql', '/metrics');
+    const text = await (await fetch(`${metrics}?name=ordered_websockets_open&name=ordered_websockets_open`)).text();
+    expect(text.match(/# TYPE ordered_websockets_open gauge/g)).toHaveLength(1);
+  });
+
+  it('counts requests refused before any operation ran, by their code', async () => {
+    const url = test.app.url;
+    const errorsOf = async (code: string) =>
+      metricValue(await (await fetch(url.replace('/graphql', '/metrics'))).text(), `ordered_graphql_errors_total{transport="http",code="${code}"}`) || 0;
+    const post = (body: string, type = 'application/json') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
+    const before = { badRequest: await errorsOf('BAD_REQUEST'), unsupported: await errorsOf('UNSUPPORTED_MEDIA_TYPE') };
+
+    expect((await post('{ not json')).status).toBe(400);
+    // A batch: Apollo refuses it before its request pipeline.
+    expect((await post(JSON.stringify([{ query: '{ __typename }' }]))).status).toBe(400);
+    expect((await post('{}', 'application/json; charset=latin1')).status).toBe(415);
+
+    expect(await errorsOf('BAD_REQUEST')).toBe(before.badRequest + 2);
+    expect(await errorsOf('UNSUPPORTED_MEDIA_TYPE')).toBe(before.unsupported + 1);
+  });
+
+  it('counts a WebSocket operation by the type of the one that ran, as named by operationName', async () => {
+    const metrics = test.app.url.replace('/graphql', '/metrics');
+    const mutations = async () => metricValue(await (await fetch(metrics)).text(), 'ordered_graphql_requests_total{transport="ws",operation="mutation"}') || 0;
+    const before = await mutations();
+    const client = webSocketClient(test.app.wsUrl);
+    const ran = new Subscriber(client, 'query First { __typename } mutation Second { logout }', {}, 'Second');
+    await ran.done;
+    await client.dispose();
+    // Without a credential the mutation is refused, but it is the operation that ran.
+    expect(ran.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })]);
+    expect(await mutations()).toBe(before + 1);
+  });
 });

@@ -45,6 +45,12 @@ describe('limits on what one operation may ask for', () => {
     expect(test.doubles.control.requestCount('/codes/')).toBe(0);
   });
 
+  it('counts an alias named __typename like any other', async () => {
+    const query = `query ($code: String!) { session(code: $code) { __typename: qrCode { content } ${aliasedQrCodes(MAX_ALIASES)} } }`;
+    expect(errorCode(await graphql(test.url, query, { code }))).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(test.doubles.control.requestCount('/codes/')).toBe(0);
+  });
+
   it('counts the aliases inside fragments too', async () => {
     const query = `query ($code: String!) { session(code: $code) { ...Codes } } fragment Codes on Session { ${aliasedQrCodes(MAX_ALIASES + 1)} }`;
     expect(errorCode(await graphql(test.url, query, { code }))).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -6,6 +6,11 @@ import { REQUEST_ID_HEADER } from './request-log';
 /** Counts HTTP operations and their errors by extensions.code; logs unexpected errors with the request id. */
 export function observabilityPlugin(metrics: Metrics, logger: Logger, isUnexpected: (error: unknown) => boolean): ApolloServerPlugin {
   return {
+    // Refused before it became a GraphQL request (a batch, no query, GET for a mutation).
+    async invalidRequestWasReceived({ error }) {
+      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+      countHttpRefusal(metrics, typeof code === 'string' ? code : 'BAD_REQUEST');
+    },
     async requestDidStart({ request }) {
       const requestId = request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
       return {
@@ -26,4 +31,10 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger, isUnexpect
       };
     },
   };
+}
+
+/** An HTTP request refused before any operation ran: counted as an invalid request with its error's code. */
+export function countHttpRefusal(metrics: Metrics, code: string): void {
+  metrics.graphqlRequests.inc({ transport: 'http', operation: 'invalid' });
+  metrics.graphqlErrors.inc({ transport: 'http', code });
 }

@@ -15,11 +15,14 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export function graphqlPostHandler<Context extends BaseContext>(
   apollo: ApolloServer<Context>,
   contextFor: (req: IncomingMessage) => Promise<Context>,
+  /** Told the code of each request answered here without Apollo. */
+  refused: (code: string) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    void answer(apollo, contextFor, req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'The request could not be answered');
-      else res.destroy(error instanceof Error ? error : undefined);
+    void answer(apollo, contextFor, refused, req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.destroy(error instanceof Error ? error : undefined);
+      refused('INTERNAL_SERVER_ERROR');
+      sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'The request could not be answered');
     });
   };
 }
@@ -27,11 +30,15 @@ export function graphqlPostHandler<Context extends BaseContext>(
 async function answer<Context extends BaseContext>(
   apollo: ApolloServer<Context>,
   contextFor: (req: IncomingMessage) => Promise<Context>,
+  refused: (code: string) => void,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const body = await readJsonBody(req);
-  if (body instanceof BodyError) return sendError(res, body.status, body.code, body.message);
+  if (body instanceof BodyError) {
+    refused(body.code);
+    return sendError(res, body.status, body.code, body.message);
+  }
 
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {

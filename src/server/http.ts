@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
-import { observabilityPlugin } from './apollo-observability';
+import { countHttpRefusal, observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
 import { isUnexpectedError } from './format-error';
 import { graphqlPostHandler, MAX_BODY_BYTES, sendError } from './graphql-post';
@@ -59,7 +59,8 @@ export async function createHttpApp(options: {
 
   const contextFor = async (req: IncomingMessage) =>
     new GraphQLContext(services, parseAuthorization(req.headers.authorization), clientAddress(req, options.trustProxy));
-  const graphqlPost = graphqlPostHandler(apollo, contextFor);
+  const refused = (code: string) => countHttpRefusal(metrics, code);
+  const graphqlPost = graphqlPostHandler(apollo, contextFor, refused);
 
   const app = express();
   app.disable('x-powered-by');
@@ -85,7 +86,7 @@ export async function createHttpApp(options: {
   app.use((req, res) => {
     res.status(404).json({ errors: [{ message: `Nothing at ${req.method} ${req.path}; GraphQL is at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
   });
-  app.use(bodyErrorHandler);
+  app.use(bodyErrorHandler(refused));
 
   const logRequest = requestLog(options.logger);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -100,14 +101,20 @@ export async function createHttpApp(options: {
  * A body Express could not read for a request that is not a POST (a PUT to the GraphQL path,
  * say) is answered as graphql-post.ts answers one, not with Express's HTML page.
  */
-const bodyErrorHandler: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
-  if (res.headersSent) return next(error);
-  if (error.type === 'entity.parse.failed') return sendError(res, 400, 'BAD_REQUEST', 'The body is not valid JSON');
-  if (error.type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
-  if (error.status === 415) return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be UTF-8 JSON, not compressed');
-  if (error.status !== undefined && error.status >= 400 && error.status < 500) return sendError(res, error.status, 'BAD_REQUEST', 'The request could not be read');
-  next(error);
-};
+function bodyErrorHandler(refused: (code: string) => void): ErrorRequestHandler {
+  const refuse = (res: ServerResponse, status: number, code: string, message: string) => {
+    refused(code);
+    sendError(res, status, code, message);
+  };
+  return (error: { type?: string; status?: number }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.parse.failed') return refuse(res, 400, 'BAD_REQUEST', 'The body is not valid JSON');
+    if (error.type === 'entity.too.large') return refuse(res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
+    if (error.status === 415) return refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be UTF-8 JSON, not compressed');
+    if (error.status !== undefined && error.status >= 400 && error.status < 500) return refuse(res, error.status, 'BAD_REQUEST', 'The request could not be read');
+    next(error);
+  };
+}
 
 /** The GraphQL path, with or without a trailing slash (as Express routes it). */
 function isGraphQLPath(path: string): boolean {

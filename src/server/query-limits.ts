@@ -12,6 +12,8 @@ export const MAX_ALIASES = 15;
 export const queryLimitRules: readonly ValidationRule[] = [
   maxAliasesRule({
     n: MAX_ALIASES,
+    // By default an alias named __typename is not counted, whatever field it names.
+    allowList: [],
     // Reported as a validation error, as graphql-js's own are, rather than thrown out of validate().
     propagateOnRejection: false,
     onReject: [(context, error) => context?.reportError(error)],

@@ -1,4 +1,5 @@
 import {
+  getOperationAST,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   specifiedRules,
@@ -103,8 +104,7 @@ export function createWebSocketServer(options: {
           clientAddress(ctx.extra.request, options.trustProxy),
         ),
       onOperation: (ctx, id, _payload, args, result) => {
-        const operation = args.document.definitions.find((definition) => definition.kind === 'OperationDefinition');
-        const type = operation && 'operation' in operation ? operation.operation : 'invalid';
+        const type = getOperationAST(args.document, args.operationName)?.operation ?? 'invalid';
         metrics.graphqlRequests.inc({ transport: 'ws', operation: type });
         if (result && Symbol.asyncIterator in result) {
           stateOf(ctx.extra.socket).operations.set(id, true);

@@ -45,11 +45,11 @@ export class Subscriber<Item = any> {
   private readonly dispose: () => void;
   readonly done: Promise<void>;
 
-  constructor(client: Client, query: string, variables: Record<string, unknown>) {
+  constructor(client: Client, query: string, variables: Record<string, unknown>, operationName?: string) {
     let finish!: () => void;
     this.done = new Promise((resolve) => (finish = resolve));
     this.dispose = client.subscribe<Item>(
-      { query, variables },
+      { query, variables, operationName },
       {
         next: (result) => {
           if (result.errors) this.errors.push(...result.errors);
