@@ -78,6 +78,18 @@ describe("a location stream ends once its credential may no longer open it", () 
     }
   });
 
+  it('asks the siblings afresh at every re-check, not from the answers it cached at the one before', async () => {
+    const { client } = await livePanel(await login(test.url));
+    const access = test.app.services.access;
+    test.doubles.control.resetRequestCounts();
+    const from = access.recheckRounds;
+    await waitFor(async () => access.recheckRounds >= from + 4, 'four re-checks', 15_000);
+    // Three rounds are over (the fourth may still be asking): each asked for the credential and the location.
+    expect(test.doubles.control.requestCount('/verification/verify/')).toBeGreaterThanOrEqual(3);
+    expect(test.doubles.control.requestCount('/locations/get/')).toBeGreaterThanOrEqual(3);
+    await client.dispose();
+  });
+
   it('goes on while the verification service is down, and after', async () => {
     const { client, panel, session } = await livePanel(await login(test.url));
     test.doubles.control.resetRequestCounts();

@@ -35,6 +35,7 @@ export class Access {
   private readonly recheckMs: number;
   private recheckTimer: NodeJS.Timeout | undefined;
   private rechecking = false;
+  private rounds = 0;
 
   constructor(
     private readonly siblings: Pick<Siblings, 'verification' | 'locations'>,
@@ -47,12 +48,12 @@ export class Access {
     this.recheckMs = Math.max(ttl, MIN_RECHECK_MS);
   }
 
-  /** The verified user id of a representative's credential. */
-  async authenticate(credential: Credential | null | 'malformed'): Promise<number> {
+  /** The verified user id of a representative's credential; `fresh`: asked again, whatever is cached. */
+  async authenticate(credential: Credential | null | 'malformed', { fresh = false } = {}): Promise<number> {
     if (credential === null) throw new UnauthenticatedError('Sign in as a representative: send "Authorization: Bearer <user id>:<session key>"');
     if (credential === 'malformed') throw new UnauthenticatedError('The credential is not of the form "Bearer <user id>:<session key>"');
     const token = formatToken(credential);
-    const cached = this.verified.get(token);
+    const cached = fresh ? undefined : this.verified.get(token);
     if (cached !== undefined) return cached;
     if (this.revoked.has(token)) throw loggedOut();
     const { userId } = await this.siblings.verification.verify(credential);
@@ -66,7 +67,7 @@ export class Access {
   async requireOwner(credential: Credential | null | 'malformed', locationId: number): Promise<number> {
     const userId = await this.authenticate(credential);
     const ownerId = await this.ownerOf(locationId);
-    if (ownerId !== userId) throw new ForbiddenError(`You do not represent location ${locationId}`);
+    if (ownerId !== userId) throw notOwner(locationId);
     return userId;
   }
 
@@ -123,17 +124,34 @@ export class Access {
     this.recheckTimer = undefined;
   }
 
-  /** Asks again, as a new request would, whether each watched stream's credential may open it. */
+  /** Rounds of re-checking the watched streams so far. */
+  get recheckRounds(): number {
+    return this.rounds;
+  }
+
+  /**
+   * Asks the siblings again whether each watched stream's credential may open it: afresh, as
+   * the cached answers are what is being checked (answered from the cache, a round would see
+   * the last round's answer), and once per credential and per location in a round.
+   */
   private async recheck(): Promise<void> {
     if (this.rechecking) return;
     this.rechecking = true;
+    this.rounds += 1;
+    const owners = new Map<number, Promise<number | Error | null>>();
+    const refusalAt = async (locationId: number, userId: number): Promise<Error | null> => {
+      let owner = owners.get(locationId);
+      if (!owner) owners.set(locationId, (owner = refusalOf(this.ownerOf(locationId, { fresh: true }))));
+      const ownerId = await owner;
+      if (typeof ownerId !== 'number') return ownerId;
+      return ownerId === userId ? null : notOwner(locationId);
+    };
     try {
       for (const [token, streams] of [...this.streamsByToken]) {
-        for (const watched of [...streams]) {
-          const refusal = await this.requireOwner(watched.credential, watched.locationId).then(
-            () => null,
-            (error: unknown) => (isRefusal(error) ? error : null),
-          );
+        const watchedOnes = [...streams];
+        const user = await refusalOf(this.authenticate(watchedOnes[0].credential, { fresh: true }));
+        for (const watched of watchedOnes) {
+          const refusal = typeof user === 'number' ? await refusalAt(watched.locationId, user) : user;
           if (!refusal) continue;
           this.forget(token, watched);
           watched.stream.fail(refusal);
@@ -144,8 +162,8 @@ export class Access {
     }
   }
 
-  private async ownerOf(locationId: number): Promise<number> {
-    const cached = this.owners.get(locationId);
+  private async ownerOf(locationId: number, { fresh = false } = {}): Promise<number> {
+    const cached = fresh ? undefined : this.owners.get(locationId);
     if (cached !== undefined) return cached;
     const location = await this.siblings.locations.location(locationId);
     if (!location) throw new NotFoundError(`Location ${locationId} does not exist`);
@@ -154,9 +172,18 @@ export class Access {
   }
 }
 
-/** The credential's own answer, not an outage: a sibling that is down (SERVICE_UNAVAILABLE) leaves the stream be. */
-function isRefusal(error: unknown): error is UnauthenticatedError | ForbiddenError | NotFoundError {
-  return error instanceof UnauthenticatedError || error instanceof ForbiddenError || error instanceof NotFoundError;
+/**
+ * What `answer` gives, its refusal (the credential's own answer) as an Error, or null for an
+ * outage: a sibling that is down (SERVICE_UNAVAILABLE) leaves the stream be.
+ */
+function refusalOf<T>(answer: Promise<T>): Promise<T | Error | null> {
+  return answer.catch((error: unknown) =>
+    error instanceof UnauthenticatedError || error instanceof ForbiddenError || error instanceof NotFoundError ? error : null,
+  );
+}
+
+function notOwner(locationId: number): ForbiddenError {
+  return new ForbiddenError(`You do not represent location ${locationId}`);
 }
 
 function loggedOut(): UnauthenticatedError {
