@@ -50,6 +50,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sessionLogReads = new Counter({
+    name: 'ordered_session_log_reads_total',
+    help: "Reads of a session's event log for its orders (Session.orders): one per session and lastSeq in a request",
+    registers: [this.registry],
+  });
+
   readonly eventDelivery = new Histogram({
     name: 'ordered_event_delivery_seconds',
     help: 'Time from an event being committed to its delivery to a subscriber',

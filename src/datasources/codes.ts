@@ -1,6 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import { SiblingDataSource } from './sibling-data-source';
 
 const CODE = /^[0-9a-f]{6}$/;
+/** Characters of QR codes kept, with their values: about 8,000 join URLs (2 KB each). */
+const QR_CACHE_SIZE = 16 * 1024 * 1024;
 
 /** The codes service: fresh short codes and their QR rendering (SIBLINGS.md). */
 export class CodesClient extends SiblingDataSource {
@@ -11,6 +14,14 @@ export class CodesClient extends SiblingDataSource {
     return { policy: 'do-not-deduplicate' as const };
   }
 
+  // A value's QR code never changes: each is rendered once, and asks for it while it renders share
+  // that call. A failed render is not kept: the next ask tries again.
+  private readonly qrCodes = new LRUCache<string, string>({
+    maxSize: QR_CACHE_SIZE,
+    sizeCalculation: (base64, value) => base64.length + value.length,
+    fetchMethod: (value) => this.render(value),
+  });
+
   async newCode(): Promise<string> {
     const answer = await this.call(() => this.get<{ value?: unknown } | null>('codes/new/'));
     const value = answer?.value;
@@ -20,6 +31,10 @@ export class CodesClient extends SiblingDataSource {
 
   /** Base64 of an SVG QR code encoding `value`. */
   async renderQr(value: string): Promise<string> {
+    return (await this.qrCodes.fetch(value)) as string;
+  }
+
+  private async render(value: string): Promise<string> {
     // A refusal (erroneous_value) is not the client's doing: the value is the session's code or join URL.
     const answer = await this.call(() => this.post<{ base64?: unknown } | null>('codes/render/qr/', { body: { value } }));
     if (typeof answer?.base64 !== 'string') this.unexpected('QR code');

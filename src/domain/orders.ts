@@ -127,9 +127,11 @@ export class Orders {
    * and its orders read one after the other could disagree).
    */
   async ofSessionAt(sessionId: string, lastSeq: number): Promise<OrderView[]> {
-    const orders = new Map<string, OrderView>();
+    if (lastSeq === 0) return [];
+    this.metrics.sessionLogReads.inc();
     // Seqs run 1, 2, 3 … without gaps: the first lastSeq events are those up to it.
-    const events = lastSeq > 0 ? await readEvents(this.sql, sessionId, 0, lastSeq) : [];
+    const events = await readEvents(this.sql, sessionId, 0, lastSeq);
+    const orders = new Map<string, OrderView>();
     for (const event of events) {
       if (event.type === 'OrderPlaced') orders.set(event.payload.order.id, event.payload.order);
       if (event.type === 'OrderStatusChanged') {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Credential } from '../domain/credential';
+import type { OrderView } from '../domain/views';
 import type { Services } from '../services';
 
 /**
@@ -9,6 +10,8 @@ import type { Services } from '../services';
  */
 export class GraphQLContext {
   private forkedEm: EntityManager | undefined;
+  /** Sessions' orders by `<session id>@<lastSeq>`: a log read once however often the query asks. */
+  private ordersAt: Map<string, Promise<OrderView[]>> | undefined;
 
   constructor(
     readonly services: Services,
@@ -20,5 +23,15 @@ export class GraphQLContext {
 
   get em(): EntityManager {
     return (this.forkedEm ??= this.services.orm.em.fork());
+  }
+
+  /** The session's orders as its log had them at `lastSeq`, read once per request (aliases ask again). */
+  ordersOf(session: { id: string; lastSeq: number }): Promise<OrderView[]> {
+    const key = `${session.id}@${session.lastSeq}`;
+    // Made when first asked: most requests (every order) never are.
+    this.ordersAt ??= new Map();
+    let orders = this.ordersAt.get(key);
+    if (!orders) this.ordersAt.set(key, (orders = this.services.orders.ofSessionAt(session.id, session.lastSeq)));
+    return orders;
   }
 }

@@ -63,8 +63,8 @@ export class SessionResolver {
   }
 
   @FieldResolver(() => [Order], { description: 'Every order of the session, oldest first, as they stood at lastSeq.' })
-  orders(@Root() session: SessionEntity, @Ctx() { services }: GraphQLContext): Promise<Order[]> {
-    return services.orders.ofSessionAt(session.id, session.lastSeq);
+  orders(@Root() session: SessionEntity, @Ctx() context: GraphQLContext): Promise<Order[]> {
+    return context.ordersOf(session);
   }
 
   // Nullable: a session opened or closed while the codes service cannot render is still answered, with the error beside it.

@@ -1,0 +1,102 @@
+import { MAX_ALIASES } from '../src/server/query-limits';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { graphql } from './support/graphql-client';
+import { scrapeMetric } from './support/metrics';
+import { SESSION_QR } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const QR_RENDERS = '/codes/render/qr/';
+const LOG_READS = 'ordered_session_log_reads_total';
+
+/** `field` asked under every alias one operation may use. */
+const aliased = (field: string) => Array.from({ length: MAX_ALIASES }, (_, index) => `a${index}: ${field}`).join('\n');
+
+const SESSION_ORDERS_ALIASED = /* GraphQL */ `
+  query SessionOrdersAliased($code: String!) { ${aliased('session(code: $code) { orders { id status } }')} }
+`;
+
+const SESSION_QR_CODES_ALIASED = /* GraphQL */ `
+  query SessionQrCodesAliased($locationId: Int!, $first: Int!) {
+    ${aliased('sessions(locationId: $locationId, first: $first) { nodes { code qrCode { content } } }')}
+  }
+`;
+
+let test: TestApp;
+let token: string;
+let tables = 0;
+
+beforeAll(async () => {
+  test = await startTestApp();
+  token = await login(test.url);
+});
+
+afterAll(async () => {
+  await test?.stop();
+});
+
+const openedCode = async () => (await openSession(test.url, token, `Table ${++tables}`)).code;
+const qrRenders = () => test.doubles.control.requestCount(QR_RENDERS);
+
+describe("a session's orders", () => {
+  it('are read from its log once per request, however many aliases ask for them', async () => {
+    const code = await openedCode();
+    for (let order = 0; order < 3; order++) expect((await placeOrder(test.url, code)).errors).toBeUndefined();
+
+    const readsBefore = await scrapeMetric(test.url, LOG_READS);
+    const first = await graphql(test.url, SESSION_ORDERS_ALIASED, { code });
+    expect(first.errors).toBeUndefined();
+    expect(Object.values(first.data).map((session: any) => session.orders.length)).toEqual(Array(MAX_ALIASES).fill(3));
+    expect((await scrapeMetric(test.url, LOG_READS)) - readsBefore).toBe(1);
+
+    // The next request reads the log again, and sees the order placed since.
+    expect((await placeOrder(test.url, code)).errors).toBeUndefined();
+    const second = await graphql(test.url, SESSION_ORDERS_ALIASED, { code });
+    expect(Object.values(second.data).map((session: any) => session.orders.length)).toEqual(Array(MAX_ALIASES).fill(4));
+    expect((await scrapeMetric(test.url, LOG_READS)) - readsBefore).toBe(2);
+  });
+});
+
+describe('QR codes', () => {
+  it('are rendered by the codes service once per session, however many aliases ask for them, and then reused', async () => {
+    const codes = [];
+    for (let session = 0; session < 10; session++) codes.push(await openedCode());
+    const variables = { locationId: DEMO.cafe, first: 10 };
+    const rendersBefore = qrRenders();
+
+    const first = await graphql(test.url, SESSION_QR_CODES_ALIASED, variables, token);
+    expect(first.errors).toBeUndefined();
+    for (const sessions of Object.values(first.data) as any[]) {
+      expect(sessions.nodes.map((node: { code: string }) => node.code).sort()).toEqual([...codes].sort());
+      for (const node of sessions.nodes) expect(node.qrCode.content).toContain(node.code);
+    }
+    expect(qrRenders() - rendersBefore).toBe(10);
+
+    const again = await graphql(test.url, SESSION_QR_CODES_ALIASED, variables, token);
+    expect(again.errors).toBeUndefined();
+    expect(qrRenders() - rendersBefore).toBe(10);
+  });
+
+  it('are asked for again after the codes service failed to render one, and kept once rendered', async () => {
+    const code = await openedCode();
+    const rendersBefore = qrRenders();
+
+    test.doubles.control.setUnavailable('codes');
+    try {
+      const failed = await graphql(test.url, SESSION_QR, { code });
+      expect(failed.data?.session.qrCode).toBeNull();
+      expect(failed.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'codes' });
+    } finally {
+      test.doubles.control.setUnavailable('codes', false);
+    }
+    expect(qrRenders() - rendersBefore).toBe(1);
+
+    const rendered = await graphql(test.url, SESSION_QR, { code });
+    expect(rendered.errors).toBeUndefined();
+    expect(rendered.data?.session.qrCode.content).toContain(code);
+    expect(qrRenders() - rendersBefore).toBe(2);
+
+    const reused = await graphql(test.url, SESSION_QR, { code });
+    expect(reused.data).toEqual(rendered.data);
+    expect(qrRenders() - rendersBefore).toBe(2);
+  });
+});
