@@ -16,6 +16,9 @@ import { createHttpApp, GRAPHQL_PATH } from './server/http';
 import { createWebSocketServer } from './server/websocket';
 import { createServices, type Services } from './services';
 
+/** How long a stop waits for the database connections to close. */
+const DATABASE_CLOSE_MS = 5_000;
+
 export interface App {
   /** HTTP GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   url: string;
@@ -111,7 +114,10 @@ export async function createApp(config: Config, logger: Logger = createLogger())
       await apollo.stop();
       const drainedAt = performance.now();
       await bus.close();
-      await orm.close();
+      // A query still waiting on an unresponsive PostgreSQL would hold the pool's close forever.
+      if (!(await settlesWithin(orm.close(), DATABASE_CLOSE_MS))) {
+        logger.warn('the database connections did not close in time; stopping without them', { waitedMs: DATABASE_CLOSE_MS });
+      }
       await siblingDoubles?.stop();
       const ms = (from: number, to: number) => Math.round(to - from);
       logger.info('stopped serving', {
@@ -145,4 +151,15 @@ function withDoubles(urls: SiblingUrls, doublesUrl?: string): Required<SiblingUr
     products: fallback(urls.products),
     codes: fallback(urls.codes),
   };
+}
+
+/** Whether `promise` settled (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

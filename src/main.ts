@@ -47,7 +47,11 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: the operator will not wait for the drain.
+      logger.warn('stopping at once', { signal });
+      process.exit(1);
+    }
     stopping = true;
     logger.info('stopping: draining connections', { signal });
     await app.stop();

@@ -4,6 +4,7 @@ import { testRedisUrl } from './support/environment';
 import { TcpProxy } from './support/tcp-proxy';
 import { metricValue } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
@@ -82,6 +83,36 @@ describe('health, readiness and metrics', () => {
 
     await proxy.open();
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('is not ready while PostgreSQL holds its answers, and says so without waiting for it', async () => {
+    const base = test.app.url.replace('/graphql', '');
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    proxy.hold();
+    try {
+      const held = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(10_000) });
+      expect(held.status).toBe(503);
+      expect(await held.json()).toMatchObject({ database: false, pubSub: true });
+    } finally {
+      proxy.release();
+    }
+  });
+
+  it('stops, even while a query waits on a PostgreSQL that holds its answers', async () => {
+    const databaseUrl = new URL(test.databaseUrl);
+    databaseUrl.port = String(proxy.port);
+    const instance = await test.startAnotherInstance({ databaseUrl: databaseUrl.toString() });
+    proxy.hold();
+    try {
+      // Its readiness query stays in flight on a pooled connection after the probe has its answer.
+      expect((await fetch(instance.url.replace('/graphql', '/readyz'), { signal: AbortSignal.timeout(10_000) })).status).toBe(503);
+      let stopped = false;
+      const stopping = instance.stop().then(() => (stopped = true));
+      await waitFor(async () => stopped, 'the stop to finish', 20_000);
+      await stopping;
+    } finally {
+      proxy.release();
+    }
   });
 
   it('listens only once its Redis connections are up, so it is ready as soon as it listens', async () => {

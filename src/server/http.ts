@@ -20,6 +20,8 @@ import { subscriptionsOverWebSocketOnly } from './subscriptions-over-websocket';
 import { pathOf, requestLog } from './request-log';
 
 export const GRAPHQL_PATH = '/graphql';
+/** How long /readyz waits for PostgreSQL's answer before it says the database is not reachable. */
+const READY_CHECK_MS = 1_000;
 
 /**
  * The HTTP side of the shared server: GraphQL POSTs straight into Apollo, everything else
@@ -121,11 +123,20 @@ function isGraphQLPath(path: string): boolean {
   return path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`;
 }
 
+/** Whether PostgreSQL answers, within a second (as Redis's PING): a probe must not wait on an unresponsive database. */
 async function databaseReachable(services: Services): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), READY_CHECK_MS)));
+  const answered = services.orm.em
+    .getConnection()
+    .execute('select 1')
+    .then(
+      () => true,
+      () => false,
+    );
   try {
-    await services.orm.em.getConnection().execute('select 1');
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([answered, gaveUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }
