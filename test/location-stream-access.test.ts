@@ -1,5 +1,6 @@
 import type { App } from '../src/app';
 import { closedPort } from './support/dead-servers';
+import { HeldVerification } from './support/held-verification';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { LOCATION_EVENTS_SUBSCRIPTION, LOGOUT, SESSIONS } from './support/operations';
@@ -88,6 +89,41 @@ describe("a location stream ends once its credential may no longer open it", () 
     expect(test.doubles.control.requestCount('/verification/verify/')).toBeGreaterThanOrEqual(3);
     expect(test.doubles.control.requestCount('/locations/get/')).toBeGreaterThanOrEqual(3);
     await client.dispose();
+  });
+
+  it('goes on when a panel closes while a re-check round is asking about another one', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    const held = new HeldVerification(test.doubles.url, { armed: false });
+    const doubles = test.doubles.url;
+    const instance = await test.startAnotherInstance({ siblings: { verification: await held.start(), locations: doubles, products: doubles, codes: doubles } });
+    const access = instance.services.access;
+    try {
+      const first = webSocketClient(instance.wsUrl, await login(instance.url));
+      const firstPanel = new Subscriber(first, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.cafe });
+      await waitFor(async () => access.streamsWatched === 1, 'the first panel watched');
+      const second = webSocketClient(instance.wsUrl, await login(instance.url, DEMO.rival));
+      new Subscriber(second, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.rivalBistro });
+      await waitFor(async () => access.streamsWatched === 2, 'the second panel watched');
+
+      // The next round asks about the first panel's credential first; the second panel closes meanwhile.
+      held.arm();
+      await held.holding;
+      await second.dispose();
+      await waitFor(async () => access.streamsWatched === 1, 'the second panel forgotten');
+      held.release();
+      const rounds = access.recheckRounds;
+      await waitFor(async () => access.recheckRounds >= rounds + 2, 'two more rounds');
+
+      expect(unhandled).toEqual([]);
+      expect(firstPanel.completed).toBe(false);
+      await first.dispose();
+    } finally {
+      process.off('unhandledRejection', record);
+      await instance.stop();
+      await held.stop();
+    }
   });
 
   it('goes on while the verification service is down, and after', async () => {

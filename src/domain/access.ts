@@ -148,7 +148,9 @@ export class Access {
     };
     try {
       for (const [token, streams] of [...this.streamsByToken]) {
+        // Its streams may have closed while the round asked about others.
         const watchedOnes = [...streams];
+        if (watchedOnes.length === 0) continue;
         const user = await refusalOf(this.authenticate(watchedOnes[0].credential, { fresh: true }));
         for (const watched of watchedOnes) {
           const refusal = typeof user === 'number' ? await refusalAt(watched.locationId, user) : user;

@@ -3,10 +3,12 @@ import { createServer, type Server } from 'node:http';
 /**
  * An HTTP proxy in front of the verification double, for a test to put a verification in
  * flight: it forwards every request at once, but holds the answer to the first
- * `/verification/verify/` it sees until `release()`. It counts the verifications it forwards.
+ * `/verification/verify/` it sees (once armed) until `release()`. It counts the verifications it forwards.
  */
 export class HeldVerification {
   verifications = 0;
+  /** Whether the next verification is held: from the start, or once `arm()` is called. */
+  private armed: boolean;
   private server: Server | undefined;
   private held: Promise<void> | undefined;
   private releaseHeld: () => void = () => undefined;
@@ -14,7 +16,17 @@ export class HeldVerification {
   /** Resolves when the first verification's answer is being held. */
   readonly holding = new Promise<void>((resolve) => (this.firstArrived = resolve));
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    { armed = true } = {},
+  ) {
+    this.armed = armed;
+  }
+
+  /** Holds the next verification's answer (for a holder made with `armed: false`). */
+  arm(): void {
+    this.armed = true;
+  }
 
   async start(): Promise<string> {
     this.server = createServer(async (req, res) => {
@@ -28,7 +40,7 @@ export class HeldVerification {
       const body = await answer.text();
       if (req.url?.includes('/verification/verify/')) {
         this.verifications += 1;
-        if (!this.held) {
+        if (this.armed && !this.held) {
           this.held = new Promise((resolve) => (this.releaseHeld = resolve));
           this.firstArrived();
           await this.held;
