@@ -60,6 +60,23 @@ describe('the WebSocket protocol, as a client may break it', () => {
     await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0, 'the second subscription ended with its socket');
   });
 
+  it('frees an id whose operation could not be identified and that the client completed at once', async () => {
+    const { socket, messages } = await acknowledgedSocket(app.wsUrl);
+    const raw = (socket as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    // In one write: graphql-ws handles the complete before it would refuse the subscribe.
+    raw.cork();
+    socket.send(JSON.stringify({ id: 'x', type: 'subscribe', payload: { query: 'query A { __typename }', operationName: 'B' } }));
+    socket.send(JSON.stringify({ id: 'x', type: 'complete' }));
+    raw.uncork();
+    socket.send(JSON.stringify({ type: 'ping' }));
+    await waitFor(async () => messages.some((message) => message.type === 'pong'), 'both handled');
+
+    socket.send(JSON.stringify({ id: 'x', type: 'subscribe', payload: { query: '{ __typename }' } }));
+    await waitFor(async () => messages.some((message) => message.id === 'x' && message.type === 'complete'), 'the id answered again');
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+  });
+
   it('closes a socket that sends a frame over 256 KiB (1009) and logs it with the connection id, not on stderr', async () => {
     const printed = jest.spyOn(console, 'error');
     try {

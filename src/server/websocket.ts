@@ -93,6 +93,8 @@ export function createWebSocketServer(options: {
         }
         const checked = documents.check(payload.query);
         if (isErrorList(checked)) return checked;
+        // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
+        if (!getOperationAST(checked, payload.operationName)) return [new GraphQLError('Unable to identify operation')];
         operations.set(id, false);
         return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues: payload.variables };
       },
