@@ -91,3 +91,29 @@ describe('a role that may connect only to its own database', () => {
     expect(session.code).toMatch(/^[0-9a-f]{6}$/);
   });
 });
+
+describe('a database whose name is percent-encoded in its URL, owned by a role that may not create databases', () => {
+  const suffix = randomBytes(6).toString('hex');
+  const role = `ordered_test_role_${suffix}`;
+  const databaseName = `ordered_test_${suffix}#1`;
+  const admin = `${testDatabaseServerUrl()}/postgres`;
+  let app: App | undefined;
+
+  beforeAll(async () => {
+    await queryRows(admin, `create role ${role} login nocreatedb`);
+    await queryRows(admin, `create database "${databaseName}" owner ${role} encoding 'UTF8' template template0`);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await dropDatabase(databaseName);
+    await queryRows(admin, `drop role ${role}`);
+  });
+
+  it('starts on it instead of trying to create it', async () => {
+    const url = new URL(testDatabaseServerUrl());
+    url.username = role;
+    url.pathname = `/${encodeURIComponent(databaseName)}`;
+    app = await createApp({ ...configFor(databaseName), databaseUrl: url.toString() }, createLogger('silent'));
+    expect((await openSession(app.url, await login(app.url), 'Table 1')).code).toMatch(/^[0-9a-f]{6}$/);
+  });
+});

@@ -35,8 +35,10 @@ async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
   try {
+    // The probe may have missed it: pg decodes the URL's path with decodeURI, MikroORM (and `name`) with decodeURIComponent.
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
     // template0: template1 may be in another encoding (SQL_ASCII where initdb ran without a locale).
-    await admin.query(`create database "${name.replace(/"/g, '""')}" encoding 'UTF8' template template0`);
+    if (rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}" encoding 'UTF8' template template0`);
   } catch (error) {
     // Another instance may have created it at the same moment (42P04, or 23505 from the catalog's index).
     const code = (error as { code?: string }).code;
