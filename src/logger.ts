@@ -1,9 +1,9 @@
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 /** Structured JSON logs, one line per entry, on stdout (pino). */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 /** What LOG_LEVEL may be: the least severe entries written, or silent for none. */
-export const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error', 'silent'];
+export const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export type LogFields = Record<string, unknown>;
 

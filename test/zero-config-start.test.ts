@@ -70,7 +70,7 @@ describe('LOG_LEVEL, checked with the rest of the configuration', () => {
     expect(started.stderr).toBe(
       'Invalid configuration:\n' +
         '  - PORT must be an integer from 0 to 65535, got "x"\n' +
-        '  - LOG_LEVEL must be one of debug, info, warn, error, silent, got "verbose"\n',
+        '  - LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"\n',
     );
   });
 
