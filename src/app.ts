@@ -15,6 +15,7 @@ import { createErrorFormatter } from './server/format-error';
 import { createHttpApp, GRAPHQL_PATH } from './server/http';
 import { createWebSocketServer } from './server/websocket';
 import { createServices, type Services } from './services';
+import { within } from './time-limit';
 
 /** How long a stop waits for the database connections to close. */
 const DATABASE_CLOSE_MS = 5_000;
@@ -115,7 +116,11 @@ export async function createApp(config: Config, logger: Logger = createLogger())
       const drainedAt = performance.now();
       await bus.close();
       // A query still waiting on an unresponsive PostgreSQL would hold the pool's close forever.
-      if (!(await settlesWithin(orm.close(), DATABASE_CLOSE_MS))) {
+      const closed = orm.close().then(
+        () => true,
+        () => true,
+      );
+      if (!(await within(closed, DATABASE_CLOSE_MS, () => false))) {
         logger.warn('the database connections did not close in time; stopping without them', { waitedMs: DATABASE_CLOSE_MS });
       }
       await siblingDoubles?.stop();
@@ -151,15 +156,4 @@ function withDoubles(urls: SiblingUrls, doublesUrl?: string): Required<SiblingUr
     products: fallback(urls.products),
     codes: fallback(urls.codes),
   };
-}
-
-/** Whether `promise` settled (either way) within `ms`. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import type { EventBus, Listening } from '../pubsub/event-bus';
 import { EventQueue } from '../pubsub/event-queue';
+import { within } from '../time-limit';
 
 /** Anything with a place in a gap-free log: 1, 2, 3 … per stream. */
 export interface Sequenced {
@@ -104,7 +105,7 @@ export class LiveFeed<Kind extends string> {
     const topic = this.topicFor(kind, key);
     const watch: Watch<Sequenced> = new EventQueue<FeedItem<Sequenced>>(QUEUE_CAPACITY, { head: Infinity }, () => this.unwatch(topic, watch));
     topic.watches.add(watch);
-    await waitAtMost(topic.listening.ready, LISTEN_WAIT_MS).catch((error) =>
+    await within(topic.listening.ready, LISTEN_WAIT_MS, () => undefined).catch((error) =>
       this.options.logger.warn('listening failed; relying on the log', { topic: topic.name, error: String(error) }),
     );
     return watch as unknown as Watch<Event>;
@@ -202,11 +203,4 @@ export class LiveFeed<Kind extends string> {
     if (head === 0) return;
     for (const watch of topic.watches) watch.push({ head });
   }
-}
-
-/** Resolves when `promise` does, or after `ms`, whichever is first; rejects only if `promise` does first. */
-function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  return Promise.race([promise, elapsed]).finally(() => clearTimeout(timer));
 }

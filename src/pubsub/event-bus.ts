@@ -3,6 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis, type RedisOptions } from 'ioredis';
+import { within } from '../time-limit';
 
 /** A publish that has not been sent by then has failed; the event log repairs what it loses. */
 export const PUBLISH_TIMEOUT_MS = 1_000;
@@ -93,7 +94,7 @@ export class EventBus {
 
   /** Publishes, or rejects within PUBLISH_TIMEOUT_MS. */
   publish<T>(topic: string, payload: T): Promise<void> {
-    return within(this.engine.publish(this.namespace + topic, payload), PUBLISH_TIMEOUT_MS, `publish on ${topic} timed out`);
+    return withinOrFail(this.engine.publish(this.namespace + topic, payload), PUBLISH_TIMEOUT_MS, `publish on ${topic} timed out`);
   }
 
   /** Calls `handler` with every message on `topic` until closed. */
@@ -137,7 +138,7 @@ export class EventBus {
       this.connections.map(
         (connection) =>
           connection.status === 'ready' &&
-          within(connection.ping(), PING_TIMEOUT_MS, 'ping timed out').then(
+          withinOrFail(connection.ping(), PING_TIMEOUT_MS, 'ping timed out').then(
             () => true,
             () => false,
           ),
@@ -160,7 +161,7 @@ export class EventBus {
       this.connections.map(async (connection) => {
         // QUIT would wait for a Redis that is away; then just drop the connection.
         if (connection.status !== 'ready') return connection.disconnect();
-        await within(connection.quit(), PING_TIMEOUT_MS, 'quit timed out').catch(() => connection.disconnect());
+        await withinOrFail(connection.quit(), PING_TIMEOUT_MS, 'quit timed out').catch(() => connection.disconnect());
       }),
     );
   }
@@ -181,13 +182,11 @@ class SettledRedisPubSub extends RedisPubSub {
   }
 }
 
-/** `promise`, or a rejection after `ms`. */
-function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
+/** `promise`, or a rejection with `message` after `ms`. */
+function withinOrFail<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return within(promise, ms, () => {
+    throw new Error(message);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

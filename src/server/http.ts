@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
+import { within } from '../time-limit';
 import { countHttpRefusal, observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
 import { isUnexpectedError } from './format-error';
@@ -124,9 +125,7 @@ function isGraphQLPath(path: string): boolean {
 }
 
 /** Whether PostgreSQL answers, within a second (as Redis's PING): a probe must not wait on an unresponsive database. */
-async function databaseReachable(services: Services): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), READY_CHECK_MS)));
+function databaseReachable(services: Services): Promise<boolean> {
   const answered = services.orm.em
     .getConnection()
     .execute('select 1')
@@ -134,9 +133,5 @@ async function databaseReachable(services: Services): Promise<boolean> {
       () => true,
       () => false,
     );
-  try {
-    return await Promise.race([answered, gaveUp]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return within(answered, READY_CHECK_MS, () => false);
 }
