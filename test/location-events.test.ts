@@ -124,6 +124,8 @@ describe('the location stream', () => {
     await tooFar.done;
     expect(tooFar.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
     await client.dispose();
+    const replay = await graphql(test.url, LOCATION_EVENTS_QUERY, { locationId: GARDEN, afterSeq: 1000 }, token);
+    expect(replay.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
   });
 });
 

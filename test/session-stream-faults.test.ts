@@ -5,7 +5,7 @@ import { Topics } from '../src/pubsub/topics';
 import { closedPort } from './support/dead-servers';
 import { login, openSession, placeOrder } from './support/fixtures';
 import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
-import { CLOSE_SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { CLOSE_SESSION, SESSION_EVENTS_QUERY, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { RedisServer } from './support/redis-server';
 import { ResumingSubscriber } from './support/resuming-subscriber';
 import { TcpProxy } from './support/tcp-proxy';
@@ -109,6 +109,16 @@ describe('a session stream across faults', () => {
     expect(tooFar.items).toEqual([]);
     expect(tooFar.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
     await client.dispose();
+  });
+
+  it('refuses an afterSeq past the last event in the replay query too, and answers one at the end with no events', async () => {
+    const session = await openSession(a.url, token, 'Replay past the end');
+    await placeOrders(a.url, session.code, 1);
+    const tooFar = await graphql(a.url, SESSION_EVENTS_QUERY, { code: session.code, afterSeq: 2 });
+    expect(tooFar.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    const atTheEnd = await graphql(a.url, SESSION_EVENTS_QUERY, { code: session.code, afterSeq: 1 });
+    expect(atTheEnd.errors).toBeUndefined();
+    expect(atTheEnd.data.sessionEvents).toEqual([]);
   });
 
   it('hands every subscriber 1..n exactly once when it subscribes while orders are being placed through both instances', async () => {

@@ -59,14 +59,32 @@ export class EventStreams {
     );
   }
 
+  /** The session's stored events after `afterSeq`, at most `limit`; past its last event is refused, as for a subscription. */
+  async storedOfSession(sessionId: string, afterSeq: number, limit: number): Promise<SessionEventRecord[]> {
+    const events = await readEvents(this.sql, sessionId, afterSeq, limit);
+    if (events.length === 0 && afterSeq > 0) {
+      const { lastSeq } = (await this.sessionStates.load(sessionId)) as SessionLogState;
+      if (afterSeq > lastSeq) throw pastTheEnd('session', afterSeq, lastSeq);
+    }
+    return events;
+  }
+
+  /** The location's stored events after `afterSeq`, at most `limit`; past its last event is refused, as for a subscription. */
+  async storedOfLocation(locationId: number, afterSeq: number, limit: number): Promise<LocationEventRecord[]> {
+    const events = await readLocationEvents(this.sql, locationId, afterSeq, limit);
+    if (events.length === 0 && afterSeq > 0) {
+      const head = await this.locationHeads.load(locationId);
+      if (afterSeq > head) throw pastTheEnd('location', afterSeq, head);
+    }
+    return events;
+  }
+
   /** The session's events after `afterSeq`, ending after SessionClosed (at once if that was already seen). */
   async ofSession(sessionId: string, afterSeq: number): Promise<AsyncIterableIterator<SessionEventRecord>> {
     const watch = await this.feed.watch<SessionEventRecord>('session', sessionId);
     try {
       const { state, lastSeq } = (await this.sessionStates.load(sessionId)) as SessionLogState;
-      if (afterSeq > lastSeq) {
-        throw new BadInputError(`afterSeq ${afterSeq} is past the session's last event (${lastSeq})`, { field: 'afterSeq' });
-      }
+      if (afterSeq > lastSeq) throw pastTheEnd('session', afterSeq, lastSeq);
       if (state === SessionState.CLOSED && afterSeq === lastSeq) {
         await watch.return();
         return endedStream();
@@ -91,13 +109,16 @@ export class EventStreams {
     bind(watch);
     try {
       const head = await this.locationHeads.load(locationId);
-      if (afterSeq > head) {
-        throw new BadInputError(`afterSeq ${afterSeq} is past the location's last event (${head})`, { field: 'afterSeq' });
-      }
+      if (afterSeq > head) throw pastTheEnd('location', afterSeq, head);
       return eventStream(watch, afterSeq, head, (after, limit) => readLocationEvents(this.sql, locationId, after, limit));
     } catch (error) {
       await watch.return();
       throw error;
     }
   }
+}
+
+/** A client's afterSeq beyond the log: it holds a seq this log never gave (another database, say). */
+function pastTheEnd(kind: StreamKind, afterSeq: number, head: number): BadInputError {
+  return new BadInputError(`afterSeq ${afterSeq} is past the ${kind}'s last event (${head})`, { field: 'afterSeq' });
 }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { BadInputError } from '../domain/errors';
-import { readLocationEvents, type LocationEventRecord } from '../domain/location-events';
-import { readEvents, type SessionEventRecord } from '../domain/session-events';
+import type { LocationEventRecord } from '../domain/location-events';
+import type { SessionEventRecord } from '../domain/session-events';
 import type { GraphQLContext } from './context';
 import { LocationEvent, OrderPlaced, OrderStatusChanged, SessionClosed, SessionEvent, SessionOpened, toGraphQLEvent } from './event.type';
 import { parsePositiveId } from './ids';
@@ -37,7 +37,7 @@ export class EventResolver {
   ) {
     const from = validAfterSeq(afterSeq);
     const session = await services.sessions.keyByCode(code, client);
-    return (await readEvents(services.sql, session.id, from, MAX_REPLAY)).map(toGraphQLEvent);
+    return (await services.streams.storedOfSession(session.id, from, MAX_REPLAY)).map(toGraphQLEvent);
   }
 
   @Subscription(() => SessionEvent, {
@@ -72,7 +72,7 @@ export class EventResolver {
     parsePositiveId(locationId, 'locationId');
     const from = validAfterSeq(afterSeq);
     await services.access.requireOwner(credential, locationId);
-    return (await readLocationEvents(services.sql, locationId, from, MAX_REPLAY)).map(toGraphQLEvent);
+    return (await services.streams.storedOfLocation(locationId, from, MAX_REPLAY)).map(toGraphQLEvent);
   }
 
   @Subscription(() => LocationEvent, {
