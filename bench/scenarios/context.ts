@@ -70,10 +70,18 @@ export interface DeliveryFigures {
 /**
  * Joins sends and receipts by order id. `subscribersOf(target)` is how many subscribers the
  * order's session has in total; receipts of orders not in `sends` (warm-up) are ignored.
+ * `notSent` deliveries were due but never placed or answered (an open loop that fell behind).
+ * A delivery that did not arrive counts in the latency as infinitely late: a service that
+ * falls behind cannot shed its slowest orders from the percentiles.
  */
-export function joinDeliveries(sends: PlaceResult[], receipts: Receipts[], subscribersOf: (send: PlaceResult, index: number) => number): DeliveryFigures {
+export function joinDeliveries(
+  sends: PlaceResult[],
+  receipts: Receipts[],
+  subscribersOf: (send: PlaceResult, index: number) => number,
+  notSent = 0,
+): DeliveryFigures {
   const sentAt = new Map<string, number>();
-  let expected = 0;
+  let expected = notSent;
   const answers: number[] = [];
   for (const send of sends) {
     send.orderIds.forEach((id, index) => {
@@ -89,11 +97,13 @@ export function joinDeliveries(sends: PlaceResult[], receipts: Receipts[], subsc
       if (sent !== undefined) latencies.push(receipt.at[index] - sent);
     });
   }
+  const received = latencies.length;
+  for (let missing = received; missing < expected; missing += 1) latencies.push(Infinity);
   return {
     orders: sentAt.size,
     expected,
-    received: latencies.length,
-    lost: expected - latencies.length,
+    received,
+    lost: expected - received,
     latency: summarize(latencies),
     answer: summarize(answers),
   };

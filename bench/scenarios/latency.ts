@@ -100,7 +100,7 @@ async function phase(worker: LoadWorker, service: ServiceProcess, subscribersPer
   // Every answered order's events; then those of abandoned orders that were committed all the same, until it is quiet.
   const drained = await worker.waitEvents({ total: send.orderIds.length * subscribersPerSession, quietMs: 500, timeoutMs: 20_000 });
   const receipts = await worker.takeReceipts();
-  const deliveries = joinDeliveries([send], [receipts], () => subscribersPerSession);
+  const deliveries = joinDeliveries([send], [receipts], () => subscribersPerSession, (send.skipped + send.unanswered) * subscribersPerSession);
   const lastAnswer = send.answeredAt.reduce((last, at) => Math.max(last, at), send.startedAt);
   return {
     deliveries,
