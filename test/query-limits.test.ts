@@ -1,4 +1,4 @@
-import { MAX_ALIASES } from '../src/server/query-limits';
+import { MAX_ALIASES, MAX_TOKENS } from '../src/server/query-limits';
 import { DEMO, login, openSession } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -49,6 +49,21 @@ describe('limits on what one operation may ask for', () => {
     const query = `query ($code: String!) { session(code: $code) { __typename: qrCode { content } ${aliasedQrCodes(MAX_ALIASES)} } }`;
     expect(errorCode(await graphql(test.url, query, { code }))).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(test.doubles.control.requestCount('/codes/')).toBe(0);
+  });
+
+  it(`refuses a document of more than ${MAX_TOKENS} tokens, over HTTP and over WebSocket, without validating it`, async () => {
+    const huge = `{ ${'__typename '.repeat(MAX_TOKENS)} }`;
+    const overHttp = await graphql(test.url, huge, {});
+    expect(overHttp.data ?? null).toBeNull();
+    expect(errorCode(overHttp)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(overHttp.errors?.[0].message).toMatch(new RegExp(`${MAX_TOKENS} tokens`));
+
+    const client = webSocketClient(test.wsUrl);
+    const asking = new Subscriber(client, huge, {});
+    await asking.done;
+    await client.dispose();
+    expect(asking.items).toEqual([]);
+    expect(JSON.stringify(asking.errors)).toMatch(new RegExp(`${MAX_TOKENS} tokens`));
   });
 
   it('counts the aliases inside fragments too', async () => {

@@ -4,6 +4,7 @@ import type { App } from '../src/app';
 import { login, openSession } from './support/fixtures';
 import { scrapeMetric } from './support/metrics';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { Subscriber, webSocketClient } from './support/graphql-client';
 import { acknowledgedSocket } from './support/raw-socket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -75,6 +76,14 @@ describe('the WebSocket protocol, as a client may break it', () => {
     await waitFor(async () => messages.some((message) => message.id === 'x' && message.type === 'complete'), 'the id answered again');
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
+  });
+
+  it('points its errors into the document, as HTTP does', async () => {
+    const client = webSocketClient(app.wsUrl);
+    const asking = new Subscriber(client, 'subscription ($code: String!) {\n  sessionEvents(code: $code) { seq nope }\n}', { code: 'abcdef' });
+    await asking.done;
+    await client.dispose();
+    expect(asking.errors.flat()).toEqual([expect.objectContaining({ locations: [{ line: 2, column: 36 }] })]);
   });
 
   it('closes a socket that sends a frame over 256 KiB (1009) and logs it with the connection id, not on stderr', async () => {

@@ -16,7 +16,7 @@ import { clientAddress } from './client-address';
 import { isUnexpectedError } from './format-error';
 import { graphqlPostHandler, MAX_BODY_BYTES, sendError } from './graphql-post';
 import { playgroundRouter } from './playground';
-import { queryLimitRules } from './query-limits';
+import { MAX_TOKENS, queryLimitRules } from './query-limits';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-websocket';
 import { pathOf, requestLog } from './request-log';
 
@@ -47,6 +47,7 @@ export async function createHttpApp(options: {
     includeStacktraceInErrorResponses: !options.production,
     introspection: options.playground,
     validationRules: [...queryLimitRules],
+    parseOptions: { maxTokens: MAX_TOKENS },
     // main.ts owns the signals: it drains this server, then closes Redis and the database.
     stopOnTerminationSignals: false,
     plugins: [

@@ -8,6 +8,12 @@ import type { ValidationRule } from 'graphql';
  */
 export const MAX_ALIASES = 15;
 
+/**
+ * Tokens a document may have (its parse stops there). The SDK's largest has about 150; without
+ * a limit, one 256 KiB document of thousands of fields took half a second of CPU to validate.
+ */
+export const MAX_TOKENS = 5_000;
+
 /** Limits every operation is checked against, on HTTP and on WebSocket alike. */
 export const queryLimitRules: readonly ValidationRule[] = [
   maxAliasesRule({
