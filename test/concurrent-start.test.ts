@@ -14,6 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => doubles.stop());
 
+const admin = `${testDatabaseServerUrl()}/postgres`;
+
 const configFor = (databaseName: string) => ({
   ...loadConfig({}),
   port: 0,
@@ -50,7 +52,7 @@ describe('a database in another encoding than UTF8', () => {
 
   beforeAll(async () => {
     // What initdb makes when it runs without a locale, as in a bare container.
-    await queryRows(`${testDatabaseServerUrl()}/postgres`, `create database ${databaseName} encoding 'SQL_ASCII' lc_collate 'C' lc_ctype 'C' template template0`);
+    await queryRows(admin, `create database ${databaseName} encoding 'SQL_ASCII' lc_collate 'C' lc_ctype 'C' template template0`);
   });
   afterAll(() => dropDatabase(databaseName));
 
@@ -62,58 +64,58 @@ describe('a database in another encoding than UTF8', () => {
   });
 });
 
-describe('a role that may connect only to its own database', () => {
-  const suffix = randomBytes(6).toString('hex');
-  const role = `ordered_test_role_${suffix}`;
-  const databaseName = `ordered_test_${suffix}`;
-  const admin = `${testDatabaseServerUrl()}/postgres`;
-  let app: App | undefined;
-
+/**
+ * A new role (`login` and `attributes`) and a database it owns, made and dropped around a
+ * describe block; gives the database's URL as that role, its name written `pathName`.
+ */
+function databaseOfItsOwn(databaseName: string, attributes = '') {
+  const role = `ordered_test_role_${randomBytes(6).toString('hex')}`;
   beforeAll(async () => {
-    await queryRows(admin, `create role ${role} login`);
-    await queryRows(admin, `create database ${databaseName} owner ${role} encoding 'UTF8' template template0`);
-    // As on managed PostgreSQL: the maintenance database is not every role's.
-    await queryRows(admin, 'revoke connect on database postgres from public');
+    await queryRows(admin, `create role ${role} login ${attributes}`);
+    await queryRows(admin, `create database "${databaseName}" owner ${role} encoding 'UTF8' template template0`);
   });
   afterAll(async () => {
-    await queryRows(admin, 'grant connect on database postgres to public');
-    await app?.stop();
     await dropDatabase(databaseName);
     await queryRows(admin, `drop role ${role}`);
   });
-
-  it('starts on that database, which exists, without asking the postgres database', async () => {
+  return (pathName = databaseName) => {
     const url = new URL(testDatabaseServerUrl());
     url.username = role;
-    url.pathname = `/${databaseName}`;
-    app = await createApp({ ...configFor(databaseName), databaseUrl: url.toString() }, createLogger('silent'));
-    const session = await openSession(app.url, await login(app.url), 'Table 1');
-    expect(session.code).toMatch(/^[0-9a-f]{6}$/);
+    url.pathname = `/${pathName}`;
+    return url.toString();
+  };
+}
+
+describe('a role that may connect only to its own database', () => {
+  const databaseName = `ordered_test_${randomBytes(6).toString('hex')}`;
+  const urlAs = databaseOfItsOwn(databaseName);
+  beforeAll(async () => {
+    // As on managed PostgreSQL: the maintenance database is not every role's.
+    await queryRows(admin, 'revoke connect on database postgres from public');
+  });
+  afterAll(() => queryRows(admin, 'grant connect on database postgres to public'));
+
+  it('starts on that database, which exists, without asking the postgres database', async () => {
+    const app = await createApp({ ...configFor(databaseName), databaseUrl: urlAs() }, createLogger('silent'));
+    try {
+      const session = await openSession(app.url, await login(app.url), 'Table 1');
+      expect(session.code).toMatch(/^[0-9a-f]{6}$/);
+    } finally {
+      await app.stop();
+    }
   });
 });
 
 describe('a database whose name is percent-encoded in its URL, owned by a role that may not create databases', () => {
-  const suffix = randomBytes(6).toString('hex');
-  const role = `ordered_test_role_${suffix}`;
-  const databaseName = `ordered_test_${suffix}#1`;
-  const admin = `${testDatabaseServerUrl()}/postgres`;
-  let app: App | undefined;
-
-  beforeAll(async () => {
-    await queryRows(admin, `create role ${role} login nocreatedb`);
-    await queryRows(admin, `create database "${databaseName}" owner ${role} encoding 'UTF8' template template0`);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await dropDatabase(databaseName);
-    await queryRows(admin, `drop role ${role}`);
-  });
+  const databaseName = `ordered_test_${randomBytes(6).toString('hex')}#1`;
+  const urlAs = databaseOfItsOwn(databaseName, 'nocreatedb');
 
   it('starts on it instead of trying to create it', async () => {
-    const url = new URL(testDatabaseServerUrl());
-    url.username = role;
-    url.pathname = `/${encodeURIComponent(databaseName)}`;
-    app = await createApp({ ...configFor(databaseName), databaseUrl: url.toString() }, createLogger('silent'));
-    expect((await openSession(app.url, await login(app.url), 'Table 1')).code).toMatch(/^[0-9a-f]{6}$/);
+    const app = await createApp({ ...configFor(databaseName), databaseUrl: urlAs(encodeURIComponent(databaseName)) }, createLogger('silent'));
+    try {
+      expect((await openSession(app.url, await login(app.url), 'Table 1')).code).toMatch(/^[0-9a-f]{6}$/);
+    } finally {
+      await app.stop();
+    }
   });
 });

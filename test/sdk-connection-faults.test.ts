@@ -4,8 +4,8 @@ import { OrderedError, type LocationEvent } from '../sdk/src';
 import { closedPort } from './support/dead-servers';
 import { DEMO } from './support/fixtures';
 import { Collector, customerClient, representativeClient } from './support/sdk';
+import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
-import { UnansweredServer } from './support/unanswered-server';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(60_000);
@@ -34,20 +34,22 @@ describe('the SDK WebSocket when connecting fails or hangs', () => {
     await test.stop();
   });
 
-  async function unansweredServer(): Promise<UnansweredServer> {
-    const server = await new UnansweredServer().listen();
-    servers.push(server);
-    return server;
+  /** A server that accepts the WebSocket's connection and answers nothing until released; then it is the service. */
+  async function unansweredServer() {
+    const server = new TcpProxy('127.0.0.1', test.app.port, Infinity);
+    await server.open();
+    servers.push({ stop: () => server.cut() });
+    return { server, wsUrl: `ws://127.0.0.1:${server.port}/graphql` };
   }
 
   it('survives login while its WebSocket is still connecting, and the socket opens with the new credential', async () => {
-    const upgrade = await unansweredServer();
-    const panel = representativeClient(test, { wsUrl: upgrade.wsUrl });
+    const { server: upgrade, wsUrl } = await unansweredServer();
+    const panel = representativeClient(test, { wsUrl });
     const events = new Collector<LocationEvent>(panel.subscribeToLocation(DEMO.cafe, { afterSeq: 0 }));
     await waitFor(async () => upgrade.accepted === 1, 'the WebSocket to connect');
 
     await panel.login(DEMO.representative);
-    upgrade.forwardTo(test.app.port);
+    upgrade.release();
     // The location stream is the representative's only: it works once the socket carries the credential.
     const { code } = await panel.openSession({ locationId: DEMO.cafe, name: 'Table login while connecting' });
     await events.waitUntil((items) => items.some((event) => event.__typename === 'SessionOpened' && event.code === code));
@@ -57,8 +59,8 @@ describe('the SDK WebSocket when connecting fails or hangs', () => {
   });
 
   it('fails a subscription with NETWORK_ERROR after its reconnects when the WebSocket upgrade is never answered', async () => {
-    const upgrade = await unansweredServer();
-    const customer = customerClient(test, { wsUrl: upgrade.wsUrl, keepAliveMs: 200, reconnect: quickRetries(2) });
+    const { server: upgrade, wsUrl } = await unansweredServer();
+    const customer = customerClient(test, { wsUrl, keepAliveMs: 200, reconnect: quickRetries(2) });
     const events = new Collector(customer.subscribeToSession('000000'));
 
     await within(events.done, 'the subscription to end');

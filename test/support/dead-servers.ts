@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SiblingProxy } from './sibling-proxy';
 
 /** A stand-in for a sibling that is down: its base URL, and how to clean it up. */
 export interface DeadSibling {
@@ -25,24 +26,14 @@ export async function silentServer(): Promise<DeadSibling> {
 }
 
 /**
- * A sibling that answers 503 to every request under `downPrefix` and passes the other GETs on
+ * A sibling that answers 503 to every request under `downPrefix` and passes the others on
  * to `upstream`: one of its endpoints is failing, the rest work.
  */
 export async function failingUnder(upstream: string, downPrefix: string): Promise<DeadSibling> {
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    req.resume();
-    if (url.startsWith(downPrefix) || req.method !== 'GET') {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ reason: 'service_unavailable' }));
-      return;
-    }
-    void fetch(`${upstream}${url}`).then(
-      async (answer) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text()),
-      () => res.writeHead(502).end(),
-    );
-  });
-  const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, stop: () => close(server) };
+  const proxy = new SiblingProxy(upstream);
+  await proxy.start();
+  proxy.replace(downPrefix, { status: 503, json: { reason: 'service_unavailable' } });
+  return proxy;
 }
 
 function listen(server: Server): Promise<number> {

@@ -4,17 +4,26 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections waiting for `release()` (with `forwardAfterMs` Infinity). */
+  private readonly waiting = new Set<() => void>();
+  private released = false;
   port = 0;
+  /** How many connections it accepted. */
+  accepted = 0;
 
   constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
-    /** How long each connection waits before it is forwarded (what the client sends meanwhile is kept): a slow server. */
+    /**
+     * How long each connection waits before it is forwarded (what the client sends meanwhile is
+     * kept): a slow server. Infinity: until `release()`, a server that accepts and never answers.
+     */
     private readonly forwardAfterMs = 0,
   ) {}
 
   async open(): Promise<void> {
     const server = createServer((client) => {
+      this.accepted += 1;
       this.track(client);
       const forward = () => {
         if (client.destroyed) return;
@@ -23,7 +32,10 @@ export class TcpProxy {
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
       };
-      if (this.forwardAfterMs > 0) {
+      if (this.forwardAfterMs === Infinity && !this.released) {
+        this.waiting.add(forward);
+        client.on('close', () => this.waiting.delete(forward));
+      } else if (Number.isFinite(this.forwardAfterMs) && this.forwardAfterMs > 0) {
         const waiting = setTimeout(forward, this.forwardAfterMs);
         client.on('close', () => clearTimeout(waiting));
       } else forward();
@@ -48,9 +60,12 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.pause();
   }
 
-  /** Forwards again what was held and what follows. */
+  /** Forwards again what was held and what follows, and the connections still waiting. */
   release(): void {
     for (const socket of this.sockets) socket.resume();
+    this.released = true;
+    for (const forward of this.waiting) forward();
+    this.waiting.clear();
   }
 
   /** Refuses new connections and drops the open ones; `open()` restores it on the same port. */
