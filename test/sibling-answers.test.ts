@@ -1,4 +1,5 @@
 import type { App } from '../src/app';
+import { MAX_SIBLING_ANSWER_BYTES } from '../src/datasources/sibling-data-source';
 import type { SiblingService } from '../src/dev/siblings';
 import { createDemoData } from '../src/dev/siblings/demo-data';
 import { DEMO, login, openSession } from './support/fixtures';
@@ -202,5 +203,40 @@ describe('a sibling answer outside its contract', () => {
 
     expectUnavailable(answer, 'products');
     expect(answer.errors?.[0].message).toBe('The products service is unavailable: it answered with an unexpected price');
+  });
+});
+
+describe('a sibling answer larger than MAX_SIBLING_ANSWER_BYTES', () => {
+  const overLimit = MAX_SIBLING_ANSWER_BYTES + 1024;
+  const oversized = (description: string) => products({ description });
+
+  it('is refused as SERVICE_UNAVAILABLE once it passes the limit', async () => {
+    const code = await openedCode();
+    proxy.replace('/products/find/', oversized('x'.repeat(overLimit)));
+
+    const answer = await graphql(app.url, MENU_IN_FULL, { code });
+
+    expectUnavailable(answer, 'products');
+    expect(answer.errors?.[0].message).toBe('The products service is unavailable: it answered with more than 8 MiB');
+  });
+
+  it('is refused by its Content-Length, without waiting for a body that never comes', async () => {
+    const code = await openedCode();
+    proxy.replace('/products/find/', { ...oversized('short'), headers: { 'content-length': String(overLimit) } });
+
+    const answer = await graphql(app.url, MENU_IN_FULL, { code });
+
+    expect(answer.errors?.[0].message).toBe('The products service is unavailable: it answered with more than 8 MiB');
+  });
+
+  it('is not refused just under the limit', async () => {
+    const code = await openedCode();
+    const { json } = oversized('x'.repeat(MAX_SIBLING_ANSWER_BYTES - 4096)) as { json: object };
+    proxy.replace('/products/find/', { json });
+
+    const answer = await graphql(app.url, MENU_IN_FULL, { code });
+
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.menu[0].description).toHaveLength(MAX_SIBLING_ANSWER_BYTES - 4096);
   });
 });

@@ -15,6 +15,13 @@ export interface SiblingOptions {
 const REASON = /^[a-z0-9_]{1,100}$/;
 
 /**
+ * The largest answer read from a sibling. The biggest the contracts allow, 1,000 products of
+ * a menu, is a few hundred KiB; anything far past that is a sibling gone wrong, and is refused
+ * before it is held (and deep-cloned by RESTDataSource) in memory.
+ */
+export const MAX_SIBLING_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/**
  * A 4xx answer with the sibling's `reason`. Each client catches the ones its contract gives
  * a meaning (`is(404, 'product_not_found')`); any other stays SERVICE_UNAVAILABLE naming the sibling.
  */
@@ -53,6 +60,30 @@ export abstract class SiblingDataSource extends RESTDataSource {
 
   protected override willSendRequest(_path: string, request: AugmentedRequest): void {
     request.signal = AbortSignal.timeout(this.options.timeoutMs) as unknown as AugmentedRequest['signal'];
+  }
+
+  protected override async parseBody(response: FetcherResponse): Promise<object | string> {
+    const text = await this.readCapped(response);
+    const type = response.headers.get('content-type') ?? '';
+    const isJson = type.startsWith('application/json') || type.endsWith('+json');
+    return isJson && text !== '' ? JSON.parse(text) : text;
+  }
+
+  private async readCapped(answer: FetcherResponse): Promise<string> {
+    const response = answer as unknown as Response; // the fetcher is the global fetch
+    const tooLarge = () => new ServiceUnavailableError(this.service, `it answered with more than ${MAX_SIBLING_ANSWER_BYTES / 1024 / 1024} MiB`);
+    if (Number(response.headers.get('content-length')) > MAX_SIBLING_ANSWER_BYTES) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    for await (const chunk of response.body ?? []) {
+      bytes += chunk.length;
+      if (bytes > MAX_SIBLING_ANSWER_BYTES) throw tooLarge();
+      chunks.push(chunk);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
   }
 
   protected override async throwIfResponseIsError(options: { response: FetcherResponse; parsedBody: unknown }): Promise<void> {

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** An answer the proxy gives in place of the sibling's: `json` (even `null`) as JSON, or `html` as a page. */
-export type ReplacedAnswer = { status?: number; json: unknown } | { status?: number; html: string };
+/**
+ * An answer the proxy gives in place of the sibling's: `json` (even `null`) as JSON, or `html`
+ * as a page, sent chunked unless `headers` say otherwise.
+ */
+export type ReplacedAnswer = { status?: number; headers?: Record<string, string> } & ({ json: unknown } | { html: string });
 
 /**
  * A misbehaving sibling, played by an HTTP proxy in front of the sibling doubles: it passes
@@ -57,8 +60,8 @@ export class SiblingProxy {
     const replaced = matching(this.replaced, path);
     if (replaced) {
       const status = replaced.status ?? 200;
-      if ('html' in replaced) return { status, headers: { 'content-type': 'text/html' }, body: replaced.html };
-      return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(replaced.json) };
+      if ('html' in replaced) return { status, headers: { 'content-type': 'text/html', ...replaced.headers }, body: replaced.html };
+      return { status, headers: { 'content-type': 'application/json', ...replaced.headers }, body: JSON.stringify(replaced.json) };
     }
     const answer = await fetch(this.upstream + path, {
       method: req.method,
