@@ -5,6 +5,7 @@ import { createDemoData } from '../src/dev/siblings/demo-data';
 import { DEMO, login, openSession } from './support/fixtures';
 import { graphql, type GraphQLResponse } from './support/graphql-client';
 import { LOGIN, OPEN_SESSION, PLACE_ORDER, SESSION_QR, WHO_AM_I } from './support/operations';
+import { metricValue } from './support/metrics';
 import { SiblingProxy, type ReplacedAnswer } from './support/sibling-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -193,6 +194,18 @@ describe('a sibling answer outside its contract', () => {
     proxy.replace(path, answer);
 
     expectUnavailable(await ask(app.url, prepared), service);
+    const metrics = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
+    expect(metricValue(metrics, `ordered_sibling_failures_total{service="${service}"}`)).toBe(1);
+    expect(metrics).not.toContain(`{service="${service}",outcome="refused"}`);
+  });
+
+  it("counts the contract's own refusal as refused, not as a failure", async () => {
+    const answer = await ORDER_OFF_THE_MENU.ask(app.url, await openedCode());
+
+    expect(answer.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const metrics = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
+    expect(metricValue(metrics, 'ordered_sibling_request_duration_seconds_count{service="products",outcome="refused"}')).toBe(1);
+    expect(metricValue(metrics, 'ordered_sibling_failures_total{service="products"}')).toBeNaN();
   });
 
   it("names what was wrong without repeating the sibling's value", async () => {

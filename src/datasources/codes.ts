@@ -22,11 +22,15 @@ export class CodesClient extends SiblingDataSource {
     fetchMethod: (value) => this.render(value),
   });
 
-  async newCode(): Promise<string> {
-    const answer = await this.call(() => this.get<{ value?: unknown } | null>('codes/new/'));
-    const value = answer?.value;
-    if (typeof value !== 'string' || !CODE.test(value)) this.unexpected('code');
-    return value;
+  newCode(): Promise<string> {
+    return this.call(
+      () => this.get<{ value?: unknown } | null>('codes/new/'),
+      (answer) => {
+        const value = answer?.value;
+        if (typeof value !== 'string' || !CODE.test(value)) this.unexpected('code');
+        return value;
+      },
+    );
   }
 
   /** Base64 of an SVG QR code encoding `value`. */
@@ -34,10 +38,14 @@ export class CodesClient extends SiblingDataSource {
     return (await this.qrCodes.fetch(value)) as string;
   }
 
-  private async render(value: string): Promise<string> {
+  private render(value: string): Promise<string> {
     // A refusal (erroneous_value) is not the client's doing: the value is the session's code or join URL.
-    const answer = await this.call(() => this.post<{ base64?: unknown } | null>('codes/render/qr/', { body: { value } }));
-    if (typeof answer?.base64 !== 'string') this.unexpected('QR code');
-    return answer.base64;
+    return this.call(
+      () => this.post<{ base64?: unknown } | null>('codes/render/qr/', { body: { value } }),
+      (answer) => {
+        if (typeof answer?.base64 !== 'string') this.unexpected('QR code');
+        return answer.base64;
+      },
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { SiblingDataSource, SiblingRejection } from './sibling-data-source';
+import { nullOn404, SiblingDataSource } from './sibling-data-source';
 
 export interface Location {
   id: number;
@@ -21,22 +21,22 @@ export class LocationsClient extends SiblingDataSource {
   readonly service = 'locations';
 
   /** The location, or null when the service does not know it. */
-  async location(locationId: number): Promise<Location | null> {
-    try {
-      return this.toLocation(await this.call(() => this.get<LocationAnswer | null>(`locations/get/${locationId}/`)));
-    } catch (error) {
-      // Only the contract's 404 says so: another (a proxy's HTML page, say) is an outage.
-      if (error instanceof SiblingRejection && error.is(404, 'location_not_found')) return null;
-      throw error;
-    }
+  location(locationId: number): Promise<Location | null> {
+    return this.call(
+      () => this.get<LocationAnswer | null>(`locations/get/${locationId}/`),
+      (answer): Location | null => this.toLocation(answer),
+      [nullOn404('location_not_found')],
+    );
   }
 
-  async ownedBy(userId: number): Promise<Location[]> {
-    const answer = await this.call(() =>
-      this.get<(LocationAnswer | null)[] | null>('locations/find/', { params: { user_id: String(userId) } }),
+  ownedBy(userId: number): Promise<Location[]> {
+    return this.call(
+      () => this.get<(LocationAnswer | null)[] | null>('locations/find/', { params: { user_id: String(userId) } }),
+      (answer) => {
+        if (!Array.isArray(answer)) this.unexpected('location list');
+        return answer.map((location) => this.toLocation(location)).filter((location) => location.userId === userId);
+      },
     );
-    if (!Array.isArray(answer)) this.unexpected('location list');
-    return answer.map((location) => this.toLocation(location)).filter((location) => location.userId === userId);
   }
 
   private toLocation(answer: LocationAnswer | null): Location {

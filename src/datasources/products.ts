@@ -1,5 +1,5 @@
 import { characterCount, storable } from '../domain/text';
-import { SiblingDataSource, SiblingRejection } from './sibling-data-source';
+import { nullOn404, SiblingDataSource } from './sibling-data-source';
 
 export interface Product {
   id: number;
@@ -32,22 +32,22 @@ export class ProductsClient extends SiblingDataSource {
   readonly service = 'products';
 
   /** The product, or null when the service does not know it. */
-  async product(productId: number): Promise<Product | null> {
-    try {
-      return this.toProduct(await this.call(() => this.get<ProductAnswer | null>(`products/get/${productId}/`)));
-    } catch (error) {
-      // Only the contract's 404 says so: another (a proxy's HTML page, say) is an outage.
-      if (error instanceof SiblingRejection && error.is(404, 'product_not_found')) return null;
-      throw error;
-    }
+  product(productId: number): Promise<Product | null> {
+    return this.call(
+      () => this.get<ProductAnswer | null>(`products/get/${productId}/`),
+      (answer): Product | null => this.toProduct(answer),
+      [nullOn404('product_not_found')],
+    );
   }
 
-  async menu(locationId: number): Promise<Product[]> {
-    const answer = await this.call(() =>
-      this.get<(ProductAnswer | null)[] | null>('products/find/', { params: { location_id: String(locationId) } }),
+  menu(locationId: number): Promise<Product[]> {
+    return this.call(
+      () => this.get<(ProductAnswer | null)[] | null>('products/find/', { params: { location_id: String(locationId) } }),
+      (answer) => {
+        if (!Array.isArray(answer)) this.unexpected('product list');
+        return answer.map((product) => this.toProduct(product)).filter((product) => product.locationId === locationId);
+      },
     );
-    if (!Array.isArray(answer)) this.unexpected('product list');
-    return answer.map((product) => this.toProduct(product)).filter((product) => product.locationId === locationId);
   }
 
   private toProduct(answer: ProductAnswer | null): Product {

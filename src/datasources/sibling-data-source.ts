@@ -21,9 +21,21 @@ const REASON = /^[a-z0-9_]{1,100}$/;
  */
 export const MAX_SIBLING_ANSWER_BYTES = 8 * 1024 * 1024;
 
+/** A refusal a contract gives a meaning, and what it means to the caller. */
+export interface Refusal<T> {
+  matches(rejection: SiblingRejection): boolean;
+  answer(): T;
+}
+
+/** The contract's "does not exist": a 404 with this reason. Another 404 (a proxy's HTML page, say) is an outage. */
+export function nullOn404(reason: string): Refusal<null> {
+  return { matches: (rejection) => rejection.is(404, reason), answer: () => null };
+}
+
 /**
- * A 4xx answer with the sibling's `reason`. Each client catches the ones its contract gives
- * a meaning (`is(404, 'product_not_found')`); any other stays SERVICE_UNAVAILABLE naming the sibling.
+ * A 4xx answer with the sibling's `reason`. Each client names the ones its contract gives a
+ * meaning as a `Refusal` (`is(404, 'product_not_found')`); any other stays SERVICE_UNAVAILABLE
+ * naming the sibling.
  */
 export class SiblingRejection extends ServiceUnavailableError {
   constructor(
@@ -95,17 +107,31 @@ export abstract class SiblingDataSource extends RESTDataSource {
     throw new SiblingRejection(this.service, status, reason);
   }
 
-  /** Runs one call, turning network failures and timeouts into SERVICE_UNAVAILABLE. */
-  protected async call<T>(request: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one call and reads its answer. A refusal the contract gives a meaning (a `Refusal`)
+   * ends in that refusal's `answer` and counts as `refused`. Anything else that goes wrong, from a
+   * timeout to an unexpected 4xx or an answer `read` finds malformed, is SERVICE_UNAVAILABLE
+   * naming the sibling and counts as `unavailable`.
+   */
+  protected async call<A, T>(request: () => Promise<A>, read: (answer: A) => T, refusals: Refusal<T>[] = []): Promise<T> {
     const started = performance.now();
     const observe = (outcome: SiblingOutcome) => this.options.observe?.(this.service, outcome, (performance.now() - started) / 1000);
+    let answer: A;
     try {
-      const answer = await request();
-      observe('ok');
-      return answer;
+      answer = await request();
     } catch (error) {
-      observe(error instanceof SiblingRejection ? 'refused' : 'unavailable');
+      const refusal = error instanceof SiblingRejection ? refusals.find((known) => known.matches(error)) : undefined;
+      observe(refusal ? 'refused' : 'unavailable');
+      if (refusal) return refusal.answer();
       throw this.asUnavailable(error);
+    }
+    try {
+      const result = read(answer);
+      observe('ok');
+      return result;
+    } catch (error) {
+      observe('unavailable');
+      throw error;
     }
   }
 

@@ -1,6 +1,6 @@
 import { fitsToken } from '../domain/credential';
 import { UnauthenticatedError } from '../domain/errors';
-import { SiblingDataSource, SiblingRejection } from './sibling-data-source';
+import { SiblingDataSource, type Refusal } from './sibling-data-source';
 
 export interface VerifiedCredential {
   userId: number;
@@ -28,27 +28,37 @@ export class VerificationClient extends SiblingDataSource {
     );
   }
 
-  async logout(credential: VerifiedCredential): Promise<void> {
-    await this.call(() =>
-      this.post('verification/logout/', { body: { session_key: credential.sessionKey, user_id: credential.userId } }),
-    ).catch((error) => this.rejectAsUnauthenticated(error, 'The credential is unknown or expired'));
-  }
-
-  private async session(path: string, body: object, refusal: string): Promise<VerifiedCredential> {
-    const answer = await this.call(() => this.post<SessionAnswer | null>(path, { body })).catch((error) =>
-      this.rejectAsUnauthenticated(error, refusal),
+  logout(credential: VerifiedCredential): Promise<void> {
+    return this.call(
+      () => this.post('verification/logout/', { body: { session_key: credential.sessionKey, user_id: credential.userId } }),
+      () => undefined,
+      [unauthenticatedOn403('The credential is unknown or expired')],
     );
-    const sessionKey = answer?.session_key;
-    const userId = answer?.session_data?.user_id;
-    if (typeof sessionKey !== 'string' || !Number.isInteger(userId)) this.unexpected('session');
-    const credential = { sessionKey, userId: userId as number };
-    // SIBLINGS.md types the key only as a string: one the token cannot carry would be refused on its next use.
-    if (!fitsToken(credential)) this.unexpected('session key or user id');
-    return credential;
   }
 
-  private rejectAsUnauthenticated(error: unknown, message: string): never {
-    if (error instanceof SiblingRejection && error.status === 403) throw new UnauthenticatedError(message);
-    throw error;
+  private session(path: string, body: object, refusal: string): Promise<VerifiedCredential> {
+    return this.call(
+      () => this.post<SessionAnswer | null>(path, { body }),
+      (answer) => {
+        const sessionKey = answer?.session_key;
+        const userId = answer?.session_data?.user_id;
+        if (typeof sessionKey !== 'string' || !Number.isInteger(userId)) this.unexpected('session');
+        const credential = { sessionKey, userId: userId as number };
+        // SIBLINGS.md types the key only as a string: one the token cannot carry would be refused on its next use.
+        if (!fitsToken(credential)) this.unexpected('session key or user id');
+        return credential;
+      },
+      [unauthenticatedOn403(refusal)],
+    );
   }
+}
+
+/** The verification service's 403, whatever its reason: the credentials or the key are not (or no longer) good. */
+function unauthenticatedOn403(message: string): Refusal<never> {
+  return {
+    matches: (rejection) => rejection.status === 403,
+    answer: () => {
+      throw new UnauthenticatedError(message);
+    },
+  };
 }
