@@ -3,7 +3,7 @@ import { startSiblingDoubles, type SiblingDoubles } from '../src/dev/siblings';
 import { testDatabaseServerUrl, testRedisUrl } from './support/environment';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { graphql } from './support/graphql-client';
-import { CLOSE_SESSION, SET_ORDER_STATUS } from './support/operations';
+import { CLOSE_SESSION, SESSIONS, SET_ORDER_STATUS } from './support/operations';
 import { freePort } from './support/redis-server';
 import { ServiceProcess } from './support/service-process';
 import { dropDatabase } from './support/test-app';
@@ -52,7 +52,7 @@ describe('promise hooks', () => {
     return reports()[before];
   }
 
-  it('are off after start, and still off after a session is opened, an order moved along and the session closed', async () => {
+  it('are off after start, and still off after a session is opened, an order moved along, the session closed and the sessions listed', async () => {
     expect(await promiseSlots()).toBe(0);
 
     const token = await login(service.url);
@@ -60,7 +60,10 @@ describe('promise hooks', () => {
     const placed = await placeOrder(service.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
     const moved = await graphql(service.url, SET_ORDER_STATUS, { orderId: placed.data.placeOrder.id, status: 'ACCEPTED' }, token);
     const closed = await graphql(service.url, CLOSE_SESSION, { code }, token);
-    expect([moved.errors, closed.errors]).toEqual([undefined, undefined]);
+    const firstPage = await graphql(service.url, SESSIONS, { locationId: DEMO.cafe, first: 1 }, token);
+    const after = firstPage.data.sessions.pageInfo.endCursor;
+    const nextPage = await graphql(service.url, SESSIONS, { locationId: DEMO.cafe, first: 1, after }, token);
+    expect([moved.errors, closed.errors, firstPage.errors, nextPage.errors]).toEqual([undefined, undefined, undefined, undefined]);
 
     expect(await promiseSlots()).toBe(0);
   });

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import type { CodesClient } from '../datasources';
@@ -143,7 +143,9 @@ export class Sessions {
     if (query.state) where.state = query.state;
     if (query.after) {
       const { openedAt, id } = decodeCursor(query.after);
-      where.$or = [{ openedAt: { $lt: openedAt } }, { openedAt, id: { $lt: id } }];
+      // One row comparison is a range of the (location_id, opened_at, id) indexes; the same as an `or`
+      // is only a filter, and PostgreSQL read every newer session before the page.
+      where[raw('(opened_at, id) < (?, ?)', [openedAt, id])] = [];
     }
     const found = await em.find(Session, where, { orderBy: { openedAt: 'desc', id: 'desc' }, limit: query.first + 1 });
     const sessions = found.slice(0, query.first);
