@@ -146,8 +146,22 @@ export function loadConfig(env: Env = process.env): Config {
     webSocketKeepAliveMs: keepAlive('WS_KEEPALIVE_MS'),
     logLevel: logLevel('LOG_LEVEL'),
   };
+  if (production) problems.push(...missingInProduction(env));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * What production must name (DESIGN.md §8): left out, the service would start the embedded
+ * database and the development doubles, whose demo user anyone may log in as, and run each
+ * instance with its own in-process PubSub.
+ */
+const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'REDIS_URL', 'VERIFICATION_URL', 'LOCATIONS_URL', 'PRODUCTS_URL', 'CODES_URL'];
+
+function missingInProduction(env: Env): string[] {
+  const missing = REQUIRED_IN_PRODUCTION.filter((name) => !env[name]?.trim());
+  if (missing.length === 0) return [];
+  return [`${missing.join(', ')} must be set when NODE_ENV=production: the embedded database, in-process PubSub and sibling doubles are for development only`];
 }
 
 /** A URL as it may be shown: whatever stands between "//" and the last "@" (user and password) masked. */

@@ -1,5 +1,15 @@
 import { ConfigError, loadConfig } from '../src/config';
 
+/** Every real part named, as production must. */
+const PRODUCTION = {
+  DATABASE_URL: 'postgresql://app@db:5432/ordered',
+  REDIS_URL: 'redis://cache:6379',
+  VERIFICATION_URL: 'http://siblings',
+  LOCATIONS_URL: 'http://siblings',
+  PRODUCTS_URL: 'http://siblings',
+  CODES_URL: 'http://siblings',
+};
+
 /** The environment is read once at start; these check what it takes and what it refuses, with which message. */
 describe('configuration from the environment', () => {
   it.each([
@@ -16,7 +26,7 @@ describe('configuration from the environment', () => {
 
   it('takes on and off for a flag, as for true and false', () => {
     expect(loadConfig({ PLAYGROUND: 'off' }).playground).toBe(false);
-    expect(loadConfig({ PLAYGROUND: 'on', NODE_ENV: 'production' }).playground).toBe(true);
+    expect(loadConfig({ PLAYGROUND: 'on', NODE_ENV: 'production', ...PRODUCTION }).playground).toBe(true);
     expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(ConfigError);
   });
 
@@ -28,6 +38,16 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ WS_KEEPALIVE_MS: '1' })).toThrow('WS_KEEPALIVE_MS must be 0 (never) or from 1000 to 600000, got "1"');
     expect(loadConfig({ WS_KEEPALIVE_MS: '1000' }).webSocketKeepAliveMs).toBe(1000);
     expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).webSocketKeepAliveMs).toBe(0);
+  });
+
+  it('starts in production with every real part named', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ...PRODUCTION })).toMatchObject({ production: true, siblings: { codes: 'http://siblings' } });
+  });
+
+  it.each(Object.keys(PRODUCTION))('refuses production without %s, instead of starting a development stand-in', (name) => {
+    const env: Record<string, string> = { NODE_ENV: 'production', ...PRODUCTION, [name]: ' ' };
+
+    expect(() => loadConfig(env)).toThrow(`${name} must be set when NODE_ENV=production`);
   });
 
   it('does not repeat a password of a URL it refuses', () => {
