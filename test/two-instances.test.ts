@@ -118,6 +118,16 @@ describe('two instances behind one load balancer', () => {
       await waitFor(async () => errorCode(await graphql(b.url, WHO_AM_I, {}, leaving)) === 'UNAUTHENTICATED', 'B refuses the token', 5_000);
     });
 
+    it('that the verification service refuses (the key has expired) ends the token on B too, though A had not verified it', async () => {
+      const expiring = await login(a.url);
+      expect((await graphql(b.url, WHO_AM_I, {}, expiring)).data).toEqual({ me: { id: 1 } });
+      test.doubles.control.expireSessionKey(expiring.split(':')[1]);
+
+      expect(errorCode(await graphql(a.url, LOGOUT, {}, expiring))).toBe('UNAUTHENTICATED');
+
+      await waitFor(async () => errorCode(await graphql(b.url, WHO_AM_I, {}, expiring)) === 'UNAUTHENTICATED', 'B refuses the token', 5_000);
+    });
+
     it('ends the location streams the token opened, on A and on B, and nothing else on their sockets', async () => {
       const leaving = await login(a.url);
       const session = await openSession(a.url, token, 'Panel at logout');

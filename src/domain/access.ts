@@ -49,9 +49,8 @@ export class Access {
   }
 
   /** The verified user id of a representative's credential; `fresh`: asked again, whatever is cached. */
-  async authenticate(credential: Credential | null | 'malformed', { fresh = false } = {}): Promise<number> {
-    if (credential === null) throw new UnauthenticatedError('Sign in as a representative: send "Authorization: Bearer <user id>:<session key>"');
-    if (credential === 'malformed') throw new UnauthenticatedError('The credential is not of the form "Bearer <user id>:<session key>"');
+  async authenticate(presented: Credential | null | 'malformed', { fresh = false } = {}): Promise<number> {
+    const credential = wellFormed(presented);
     const token = formatToken(credential);
     const cached = fresh ? undefined : this.verified.get(token);
     if (cached !== undefined) return cached;
@@ -190,4 +189,11 @@ function notOwner(locationId: number): ForbiddenError {
 
 function loggedOut(): UnauthenticatedError {
   return new UnauthenticatedError('This credential was logged out: sign in again');
+}
+
+/** The credential a request presented, or UNAUTHENTICATED saying what is wrong with it. */
+export function wellFormed(presented: Credential | null | 'malformed'): Credential {
+  if (presented === null) throw new UnauthenticatedError('Sign in as a representative: send "Authorization: Bearer <user id>:<session key>"');
+  if (presented === 'malformed') throw new UnauthenticatedError('The credential is not of the form "Bearer <user id>:<session key>"');
+  return presented;
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { formatToken } from '../domain/credential';
+import { wellFormed } from '../domain/access';
 import { UnauthenticatedError } from '../domain/errors';
 import { Credential, User } from './auth.type';
 import { Location } from './catalog.type';
@@ -18,14 +19,17 @@ export class AuthResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Ends the credential sent with this request.' })
-  async logout(@Ctx() { services, credential }: GraphQLContext): Promise<boolean> {
-    await services.access.authenticate(credential);
-    if (credential === null || credential === 'malformed') throw new UnauthenticatedError('No credential to log out');
-    await services.siblings.verification.logout(credential).catch(async (error: unknown) => {
-      // The verification service no longer knows the key: it is over, and no cache may keep it.
+  async logout(@Ctx() { services, credential: presented }: GraphQLContext): Promise<boolean> {
+    const credential = wellFormed(presented);
+    try {
+      await services.access.authenticate(credential);
+      await services.siblings.verification.logout(credential);
+    } catch (error) {
+      // The verification service no longer knows the key (this instance asked it first, or now):
+      // it is over, and no cache, here or on another instance, may keep it.
       if (error instanceof UnauthenticatedError) await services.revocations.revoke(credential);
       throw error;
-    });
+    }
     await services.revocations.revoke(credential);
     return true;
   }
