@@ -126,6 +126,35 @@ describe("a location stream ends once its credential may no longer open it", () 
     }
   });
 
+  it("asks about a round's credentials side by side: one slow verification holds up no other", async () => {
+    const held = new HeldVerification(test.doubles.url, { armed: false });
+    const doubles = test.doubles.url;
+    // The held answer must not time out: the round would then go on to the others anyway.
+    const siblings = { verification: await held.start(), locations: doubles, products: doubles, codes: doubles };
+    const instance = await test.startAnotherInstance({ siblings, siblingTimeoutMs: 60_000 });
+    const clients = [];
+    try {
+      for (let panel = 1; panel <= 3; panel++) {
+        const client = webSocketClient(instance.wsUrl, await login(instance.url));
+        clients.push(client);
+        new Subscriber(client, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.cafe });
+        await waitFor(async () => instance.services.access.streamsWatched === panel, `panel ${panel} watched`);
+      }
+
+      held.arm();
+      await held.holding;
+      const asked = held.verifications;
+
+      // While the first credential's answer is held, the round asks about the other two.
+      await waitFor(async () => held.verifications >= asked + 2, 'the other credentials asked about');
+    } finally {
+      held.release();
+      await Promise.all(clients.map((client) => client.dispose()));
+      await instance.stop();
+      await held.stop();
+    }
+  });
+
   it('goes on while the verification service is down, and after', async () => {
     const { client, panel, session } = await livePanel(await login(test.url));
     test.doubles.control.resetRequestCounts();

@@ -9,6 +9,12 @@ const MAX_REVOKED = 10_000;
 /** How often, at least, watched streams are checked again, however short the cache lifetime. */
 const MIN_RECHECK_MS = 1_000;
 
+/**
+ * Credentials a re-check asks about at once. One by one, a round took as long as the
+ * verification service needed for all of them, and a slow answer held up every other check.
+ */
+const RECHECK_CONCURRENCY = 16;
+
 /** A live stream a representative's credential opened: ended when that credential may no longer open it. */
 export interface EndableStream {
   fail(error: Error): void;
@@ -145,19 +151,25 @@ export class Access {
       if (typeof ownerId !== 'number') return ownerId;
       return ownerId === userId ? null : notOwner(locationId);
     };
-    try {
-      for (const [token, streams] of [...this.streamsByToken]) {
-        // Its streams may have closed while the round asked about others.
-        const watchedOnes = [...streams];
-        if (watchedOnes.length === 0) continue;
-        const user = await refusalOf(this.authenticate(watchedOnes[0].credential, { fresh: true }));
-        for (const watched of watchedOnes) {
-          const refusal = typeof user === 'number' ? await refusalAt(watched.locationId, user) : user;
-          if (!refusal) continue;
-          this.forget(token, watched);
-          watched.stream.fail(refusal);
-        }
+    const recheckToken = async (token: string, streams: Set<WatchedStream>) => {
+      // Its streams may have closed while the round asked about others.
+      const watchedOnes = [...streams];
+      if (watchedOnes.length === 0) return;
+      const user = await refusalOf(this.authenticate(watchedOnes[0].credential, { fresh: true }));
+      for (const watched of watchedOnes) {
+        const refusal = typeof user === 'number' ? await refusalAt(watched.locationId, user) : user;
+        if (!refusal) continue;
+        this.forget(token, watched);
+        watched.stream.fail(refusal);
       }
+    };
+    try {
+      // A few credentials at a time, each taking the next from one shared list.
+      const tokens = [...this.streamsByToken].values();
+      const checkInTurn = async () => {
+        for (const [token, streams] of tokens) await recheckToken(token, streams);
+      };
+      await Promise.all(Array.from({ length: RECHECK_CONCURRENCY }, checkInTurn));
     } finally {
       this.rechecking = false;
     }
