@@ -58,7 +58,7 @@ export class Metrics {
 
   readonly eventDelivery = new Histogram({
     name: 'ordered_event_delivery_seconds',
-    help: 'Time from an event being committed to its delivery to a subscriber',
+    help: "Time from an event's at (an order's placedAt, taken before it is written) to its delivery to a subscriber",
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });

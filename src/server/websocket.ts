@@ -164,7 +164,7 @@ export function createWebSocketServer(options: {
   };
 }
 
-/** Time from an event's commit to its delivery (a replayed event counts from its commit too). */
+/** Time from an event's `at` to its delivery (a replayed event counts from its `at` too). */
 function observeDelivery(metrics: Metrics, event: unknown): void {
   const at = (event as { at?: unknown } | null)?.at;
   if (typeof at === 'string') metrics.eventDelivery.observe(Math.max(0, Date.now() - Date.parse(at)) / 1000);
