@@ -244,6 +244,23 @@ describe('codes', () => {
   });
 });
 
+describe('any path or method outside the contracts', () => {
+  it.each([
+    ['GET', '/locations/get/1'],
+    ['GET', '/verification/login/'],
+    ['POST', '/products/get/1/'],
+    ['GET', '/elsewhere/'],
+  ])('%s %s is 404 not_found, in JSON like every failure', async (method, path) => {
+    const response = await fetch(siblings.url + path, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 404, body: { reason: 'not_found' } });
+  });
+
+  it('answers a body over the parser limit with 413 payload_too_large, in JSON', async () => {
+    expect(await post('/verification/login/', { username: 'x'.repeat(200_000), password: 'p' })).toEqual({ status: 413, body: { reason: 'payload_too_large' } });
+  });
+});
+
 describe('control', () => {
   it('counts requests per path prefix', async () => {
     siblings.control.resetRequestCounts();

@@ -69,6 +69,8 @@ export async function startSiblingDoubles(options: SiblingDoublesOptions = {}): 
   app.use('/locations', unlessUnavailable('locations'), locationsRouter(data));
   app.use('/products', unlessUnavailable('products'), productsRouter(data));
   app.use('/codes', unlessUnavailable('codes'), codesRouter(queuedCodes));
+  // SIBLINGS.md: every failure answer is JSON with a reason, Express's own pages included.
+  app.use((_req, res) => res.status(404).json({ reason: 'not_found' }));
   app.use(malformedJsonHandler);
 
   const server = createServer(app);
@@ -111,9 +113,11 @@ export async function startSiblingDoubles(options: SiblingDoublesOptions = {}): 
 }
 
 /** express.json() reports unparsable bodies as errors; the siblings answer them with 400 malformed_json. */
-const malformedJsonHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-  const isParseFailure = typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed';
-  if (isParseFailure) res.status(400).json({ reason: 'malformed_json' });
+/** A body the JSON parser refused (unparsable, too large, in an unknown charset) as the contract's JSON failure. */
+const malformedJsonHandler: ErrorRequestHandler = (error: { type?: unknown; status?: unknown }, _req, res, next) => {
+  if (error?.type === 'entity.parse.failed') res.status(400).json({ reason: 'malformed_json' });
+  else if (error?.type === 'entity.too.large') res.status(413).json({ reason: 'payload_too_large' });
+  else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) res.status(error.status).json({ reason: 'bad_request' });
   else next(error);
 };
 
