@@ -11,10 +11,12 @@ await build({
   target: 'node20',
   format: 'cjs',
   // Names stay as written (MikroORM and type-graphql know entities and types by class name):
-  // nothing is minified, and CommonJS modules keep their own scopes, so nothing is renamed.
-  // (keepNames would also redefine the name of every closure made at run time: 4 KB more
-  // per WebSocket, measured.)
-  minify: false,
+  // identifiers are not minified, and CommonJS modules keep their own scopes, so nothing is
+  // renamed. (keepNames would also redefine the name of every closure made at run time: 4 KB
+  // more per WebSocket, measured.) Whitespace and comments go: Node reads and parses the whole
+  // file at every start, 6.4 MB instead of 9.3 MB.
+  minifyWhitespace: true,
+  legalComments: 'none',
   // For reading a stack trace: node --enable-source-maps dist/ordered.js
   sourcemap: 'linked',
   logLevel: 'warning',

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Siblings } from '../datasources';
+import { upTo } from './cache-bounds';
 import { formatToken, type Credential } from './credential';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
 
@@ -48,9 +49,9 @@ export class Access {
     cacheTtlMs: number,
   ) {
     const ttl = Math.max(1, Math.min(cacheTtlMs, 60_000));
-    this.verified = new LRUCache({ max: 50_000, ttl });
-    this.owners = new LRUCache({ max: 50_000, ttl });
-    this.revoked = new LRUCache({ max: MAX_REVOKED, ttl });
+    this.verified = new LRUCache({ ...upTo(50_000), ttl });
+    this.owners = new LRUCache({ ...upTo(50_000), ttl });
+    this.revoked = new LRUCache({ ...upTo(MAX_REVOKED), ttl });
     this.recheckMs = Math.max(ttl, MIN_RECHECK_MS);
   }
 

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Product, ProductsClient } from '../datasources';
+import { upTo } from './cache-bounds';
 import { BadInputError } from './errors';
 
 /**
@@ -17,7 +18,7 @@ export class Catalog {
   ) {
     this.menus =
       ttlMs > 0
-        ? new LRUCache({ max: 10_000, ttl: ttlMs, fetchMethod: async (locationId) => menuById(await products.menu(locationId)) })
+        ? new LRUCache({ ...upTo(10_000), ttl: ttlMs, fetchMethod: async (locationId) => menuById(await products.menu(locationId)) })
         : null;
   }
 

@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import type { CodesClient } from '../datasources';
 import { Session, SessionState } from '../entities';
 import type { Sql, SqlTransaction } from '../orm/sql';
+import { upTo } from './cache-bounds';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
@@ -40,7 +41,7 @@ export class Sessions {
     private readonly throttle: WrongCodeThrottle,
   ) {}
 
-  private readonly keys = new LRUCache<string, SessionKey>({ max: 100_000 });
+  private readonly keys = new LRUCache<string, SessionKey>(upTo(100_000));
   /** Codes looked up together share one query. */
   private readonly keysByCode = new DataLoader<string, SessionKey | undefined>(
     async (codes) => {

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EventBus } from '../pubsub/event-bus';
 import { Topics } from '../pubsub/topics';
+import { upTo } from './cache-bounds';
 import { RateLimitedError } from './errors';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 
@@ -32,7 +33,7 @@ interface Exhausted {
  * through the bus), also codes an instance already knows.
  */
 export class WrongCodeThrottle {
-  private readonly exhausted = new LRUCache<string, true>({ max: 100_000, ttl: WINDOW_SECONDS * 1000 });
+  private readonly exhausted = new LRUCache<string, true>({ ...upTo(100_000), ttl: WINDOW_SECONDS * 1000 });
   /** The attempts of one event-loop turn take one count per client from Redis, not one each. */
   private readonly attempts = new DataLoader<string, Taken>((clients) => this.take(clients), ONE_QUERY_PER_LOOP_TURN);
   private readonly givenBack = new Map<string, number>();
