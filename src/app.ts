@@ -63,7 +63,14 @@ export async function createApp(config: Config, logger: Logger = createLogger())
 
   const schema = await orderedSchema();
   const formatError = createErrorFormatter(config.production);
-  const httpServer = createServer();
+  const httpServer = createServer({
+    // A request's headers within 10 s and the whole request within 30 s: a client dripping
+    // them byte by byte would otherwise hold a connection for minutes (Node's defaults).
+    headersTimeout: 10_000,
+    requestTimeout: 30_000,
+  });
+  // Also an answer the client does not read; ws takes this off the sockets it upgrades.
+  httpServer.setTimeout(config.httpIdleTimeoutMs);
   const webSockets = createWebSocketServer({
     httpServer,
     schema,

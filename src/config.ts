@@ -42,6 +42,12 @@ export interface Config {
    * closed. 0: never (a vanished client is then noticed only when TCP gives up on it).
    */
   webSocketKeepAliveMs: number;
+  /**
+   * An HTTP connection on which nothing moves for this long is closed: one that never sends its
+   * request, and one whose client stops reading its answer (which would hold it in memory).
+   * WebSockets are left to the keep-alive above.
+   */
+  httpIdleTimeoutMs: number;
   /** The least severe log entries written; silent: none. */
   logLevel: LogLevel | 'silent';
 }
@@ -144,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     // graphql-ws pings every 12 s by default: 1,650 pings a second at 20,000 idle sockets. Load
     // balancers commonly drop a connection after 60 s of silence; 30 s keeps well inside that.
     webSocketKeepAliveMs: keepAlive('WS_KEEPALIVE_MS'),
+    httpIdleTimeoutMs: integer('HTTP_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
     logLevel: logLevel('LOG_LEVEL'),
   };
   if (production) problems.push(...missingInProduction(env));

@@ -1,0 +1,56 @@
+import { connect, type Socket } from 'node:net';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { Subscriber, webSocketClient } from './support/graphql-client';
+import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const IDLE_TIMEOUT_MS = 1_000;
+
+/**
+ * A connection must not be held open by a client that stops moving: each holds a file (of
+ * 20,000 here) and whatever answer waits in its buffer. HTTP_IDLE_TIMEOUT_MS is short here.
+ */
+describe('HTTP connections on which nothing moves', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({ httpIdleTimeoutMs: IDLE_TIMEOUT_MS });
+  });
+  afterAll(() => test.stop());
+
+  async function rawConnection(): Promise<{ socket: Socket; closed: Promise<void> }> {
+    const { port } = new URL(test.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    return { socket, closed };
+  }
+
+  it('are closed when the client never sends a request', async () => {
+    const { closed } = await rawConnection();
+
+    await closed;
+  });
+
+  it('are closed when the client stops halfway through its headers', async () => {
+    const { socket, closed } = await rawConnection();
+    socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl');
+
+    await closed;
+  });
+
+  it('leave an idle WebSocket open: it delivers an order placed after the HTTP idle timeout', async () => {
+    const { code } = await openSession(test.url, await login(test.url), 'Idle WebSocket');
+    const client = webSocketClient(test.wsUrl);
+    const subscriber = new Subscriber(client, SESSION_EVENTS_SUBSCRIPTION, { code, afterSeq: 0 });
+    await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+    await subscriber.waitFor(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_TIMEOUT_MS));
+    await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+
+    await subscriber.waitFor(2);
+    expect(subscriber.completed).toBe(false);
+    await client.dispose();
+  });
+});
