@@ -40,7 +40,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   if (!config.databaseUrl) throw new Error('createApp needs a databaseUrl (main.ts starts an embedded PostgreSQL when none is set)');
   const siblingDoubles = needsDoubles(config.siblings) ? await startSiblingDoubles() : undefined;
   const siblingUrls = withDoubles(config.siblings, siblingDoubles?.url);
-  const orm = await openDatabase(config.databaseUrl, logger);
+  const orm = await openDatabase(config.databaseUrl, { logger, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const bus = config.redisUrl
     ? EventBus.redis(config.redisUrl, config.redisNamespace ?? Topics.namespaceFor(config.databaseUrl))
     : EventBus.inProcess();

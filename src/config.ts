@@ -48,6 +48,8 @@ export interface Config {
    * WebSockets are left to the keep-alive above.
    */
   httpIdleTimeoutMs: number;
+  /** The longest a database statement, or the wait for a pooled connection, may take. */
+  databaseQueryTimeoutMs: number;
   /** The least severe log entries written; silent: none. */
   logLevel: LogLevel | 'silent';
 }
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     // balancers commonly drop a connection after 60 s of silence; 30 s keeps well inside that.
     webSocketKeepAliveMs: keepAlive('WS_KEEPALIVE_MS'),
     httpIdleTimeoutMs: integer('HTTP_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
+    databaseQueryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS', 10000, 100, 600000),
     logLevel: logLevel('LOG_LEVEL'),
   };
   if (production) problems.push(...missingInProduction(env));

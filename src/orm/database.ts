@@ -8,22 +8,35 @@ const MIGRATION_LOCK = 7_260_331;
 /** PostgreSQL's code for "database does not exist". */
 const INVALID_CATALOG_NAME = '3D000';
 
-/** Connects, creates the database if it is missing, and runs the pending migrations. */
-export async function openDatabase(databaseUrl: string, logger?: Logger): Promise<MikroORM> {
+/**
+ * Connects, creates the database if it is missing, and runs the pending migrations. Every
+ * statement of the ORM returned is limited to `queryTimeoutMs`; the migrations, on a pool of
+ * their own, are not.
+ */
+export async function openDatabase(databaseUrl: string, { logger, queryTimeoutMs }: { logger?: Logger; queryTimeoutMs: number }): Promise<MikroORM> {
   await ensureDatabaseExists(databaseUrl);
-  const orm = await MikroORM.init(ormConfig(databaseUrl, logger));
+  const orm = await MikroORM.init(ormConfig(databaseUrl, { logger, queryTimeoutMs }));
   try {
     await requireUtf8(orm, databaseUrl);
     // Instances starting together take turns: the first migrates, the others then find nothing to do.
     await orm.em.getKnex().transaction(async (lock) => {
       await lock.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
-      await orm.getMigrator().up();
+      if ((await orm.getMigrator().getPendingMigrations()).length > 0) await migrate(databaseUrl, logger);
     });
   } catch (error) {
     await orm.close();
     throw error;
   }
   return orm;
+}
+
+async function migrate(databaseUrl: string, logger?: Logger): Promise<void> {
+  const unlimited = await MikroORM.init(ormConfig(databaseUrl, { logger }));
+  try {
+    await unlimited.getMigrator().up();
+  } finally {
+    await unlimited.close();
+  }
 }
 
 async function ensureDatabaseExists(databaseUrl: string): Promise<void> {

@@ -1,12 +1,23 @@
-import { defineConfig } from '@mikro-orm/postgresql';
+import { defineConfig, type PoolConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from '../entities';
 import type { Logger } from '../logger';
 import { migrations } from '../migrations';
 
-type PgConnection = { query(text: string, callback: (error: Error | undefined) => void): void };
+type PgConnection = { query(text: string, callback: (error: Error | undefined) => void): void; _activeQuery?: unknown };
 
-export function ormConfig(databaseUrl: string, logger?: Logger) {
+export interface OrmOptions {
+  logger?: Logger;
+  /**
+   * The longest any statement, or the wait for a pooled connection, may take: PostgreSQL that
+   * stops answering then fails requests instead of holding them (and their connections) for
+   * ever. None for migrations, which may build an index for minutes.
+   */
+  queryTimeoutMs?: number;
+}
+
+export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOptions = {}) {
+  const limited = queryTimeoutMs !== undefined;
   return defineConfig({
     clientUrl: databaseUrl,
     entities,
@@ -16,25 +27,33 @@ export function ormConfig(databaseUrl: string, logger?: Logger) {
     migrations: { migrationsList: migrations, silent: true, snapshot: false, transactional: true, allOrNothing: true },
     // Errors reach clients only through the error mapping; the ORM stays quiet.
     debug: false,
+    // knex passes `validate` on to its pool (tarn); MikroORM's type does not list it.
     pool: {
       min: 0,
       max: 10,
+      ...(limited ? { acquireTimeoutMillis: queryTimeoutMs, createTimeoutMillis: queryTimeoutMs } : {}),
+      // A statement that timed out leaves pg waiting for its answer on that connection for good
+      // (a PostgreSQL that went silent, or failed over): it is not handed out again.
+      validate: (connection: PgConnection) => !connection._activeQuery,
       // Statements we prepare (src/orm/sql.ts) are planned once per connection, not per run: the
       // order statement's custom plans cost more to make than to run. MikroORM prepares none.
       afterCreate: (connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void) =>
         connection.query('set plan_cache_mode = force_generic_plan', (error) => done(error ?? null, connection)),
-    },
+    } as PoolConfig,
     allowGlobalContext: false,
     // knex reports pool trouble (a connection PostgreSQL dropped) with console.log; say it in our logs.
-    driverOptions: logger
-      ? {
-          log: {
-            warn: (message: unknown) => logger.warn('database', { detail: String(message) }),
-            error: (message: unknown) => logger.error('database', { detail: String(message) }),
-            deprecate: () => undefined,
-            debug: () => undefined,
-          },
-        }
-      : {},
+    driverOptions: {
+      ...(limited ? { connection: { query_timeout: queryTimeoutMs } } : {}),
+      ...(logger
+        ? {
+            log: {
+              warn: (message: unknown) => logger.warn('database', { detail: String(message) }),
+              error: (message: unknown) => logger.error('database', { detail: String(message) }),
+              deprecate: () => undefined,
+              debug: () => undefined,
+            },
+          }
+        : {}),
+    },
   });
 }

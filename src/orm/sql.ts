@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import { databaseOutage } from './database-outage';
 
 interface PooledClient {
   acquireConnection(): Promise<PoolClient>;
@@ -48,7 +49,9 @@ export class Sql {
       try {
         result = await work({ rows: (text, values = []) => this.query(connection, text, values) });
       } catch (error) {
-        await connection.query('rollback').catch(() => undefined);
+        // A connection left waiting on a statement gets no rollback through: PostgreSQL rolls the
+        // transaction back when the pool drops that connection.
+        if (!databaseOutage(error)) await connection.query('rollback').catch(() => undefined);
         throw error;
       }
       await this.run(connection, 'commit');

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../domain/errors';
+import { databaseOutage } from '../orm/database-outage';
 
 /**
  * The one place errors become what a client sees: a domain error's code becomes
@@ -8,7 +9,8 @@ import { DomainError } from '../domain/errors';
  */
 export function createErrorFormatter(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = causeOf(error);
+    // A database outage is still logged as unexpected (isUnexpectedError), but told as one.
+    const original = databaseOutage(causeOf(error)) ?? causeOf(error);
     if (original instanceof DomainError) {
       return {
         message: original.message,

@@ -7,6 +7,7 @@ export class TcpProxy {
   /** Connections waiting for `release()` (with `forwardAfterMs` Infinity). */
   private readonly waiting = new Set<() => void>();
   private released = false;
+  private holdingNew = false;
   port = 0;
   /** How many connections it accepted. */
   accepted = 0;
@@ -32,7 +33,7 @@ export class TcpProxy {
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
       };
-      if (this.forwardAfterMs === Infinity && !this.released) {
+      if ((this.forwardAfterMs === Infinity && !this.released) || this.holdingNew) {
         this.waiting.add(forward);
         client.on('close', () => this.waiting.delete(forward));
       } else if (Number.isFinite(this.forwardAfterMs) && this.forwardAfterMs > 0) {
@@ -60,10 +61,17 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.pause();
   }
 
+  /** `hold()`, and new connections wait too, until `release()`: the server hangs altogether. */
+  holdAll(): void {
+    this.hold();
+    this.holdingNew = true;
+  }
+
   /** Forwards again what was held and what follows, and the connections still waiting. */
   release(): void {
     for (const socket of this.sockets) socket.resume();
     this.released = true;
+    this.holdingNew = false;
     for (const forward of this.waiting) forward();
     this.waiting.clear();
   }

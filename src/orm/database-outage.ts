@@ -1,0 +1,23 @@
+import { ServiceUnavailableError } from '../domain/errors';
+
+/** PostgreSQL's SQLSTATEs of a server that cannot serve: connection exceptions (08…), shutting down, starting, full. */
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NO_ANSWER = ['Query read timeout', 'Timeout acquiring a connection', 'Connection terminated'];
+
+/**
+ * The database could not answer (it is away, restarting, silent or out of connections), as
+ * SERVICE_UNAVAILABLE naming it: a client may retry that, unlike a bug. Undefined for any other
+ * error. Errors reach this from pg, knex's pool and MikroORM (which copies pg's fields).
+ */
+export function databaseOutage(error: unknown): ServiceUnavailableError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as { code?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || NETWORK_CODES.has(code))) {
+    return new ServiceUnavailableError('database', 'it cannot be reached');
+  }
+  if (NO_ANSWER.some((message) => error.message.includes(message)) || error.name === 'KnexTimeoutError') {
+    return new ServiceUnavailableError('database', 'it did not answer in time');
+  }
+  return undefined;
+}
