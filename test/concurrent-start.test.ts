@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { createApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { startSiblingDoubles, type SiblingDoubles } from '../src/dev/siblings';
@@ -43,6 +44,30 @@ describe('instances starting at the same moment on a new database', () => {
     const token = await login(apps[0].url);
     const session = await openSession(apps[1].url, token, 'Table 1');
     expect(session.code).toMatch(/^[0-9a-f]{6}$/);
+  });
+});
+
+describe('an instance starting while another migrates for longer than DATABASE_QUERY_TIMEOUT_MS', () => {
+  const databaseName = `ordered_test_${randomBytes(6).toString('hex')}`;
+  afterAll(() => dropDatabase(databaseName));
+
+  it('waits for the migration lock, which no statement time limit cuts short, and comes up', async () => {
+    await queryRows(admin, `create database ${databaseName} encoding 'UTF8' template template0`);
+    // Another instance in a long migration: it holds the migration lock (src/orm/database.ts).
+    const migrating = new Client({ connectionString: `${testDatabaseServerUrl()}/${databaseName}` });
+    await migrating.connect();
+    await migrating.query('select pg_advisory_lock(7260331)');
+    const starting = createApp({ ...configFor(databaseName), databaseQueryTimeoutMs: 200 }, createLogger('silent'));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await migrating.query('select pg_advisory_unlock(7260331)');
+    await migrating.end();
+
+    const app = await starting;
+    try {
+      expect((await openSession(app.url, await login(app.url), 'Table 1')).code).toMatch(/^[0-9a-f]{6}$/);
+    } finally {
+      await app.stop();
+    }
   });
 });
 

@@ -1,10 +1,13 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
+import { migrations } from '../migrations';
 import { ormConfig } from './orm-config';
 
 /** Any fixed number: the key of the advisory lock that lets one instance at a time migrate. */
 const MIGRATION_LOCK = 7_260_331;
+/** Where MikroORM records the migrations that ran (its default). */
+const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 /** PostgreSQL's code for "database does not exist". */
 const INVALID_CATALOG_NAME = '3D000';
 
@@ -18,11 +21,7 @@ export async function openDatabase(databaseUrl: string, { logger, queryTimeoutMs
   const orm = await MikroORM.init(ormConfig(databaseUrl, { logger, queryTimeoutMs }));
   try {
     await requireUtf8(orm, databaseUrl);
-    // Instances starting together take turns: the first migrates, the others then find nothing to do.
-    await orm.em.getKnex().transaction(async (lock) => {
-      await lock.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
-      if ((await orm.getMigrator().getPendingMigrations()).length > 0) await migrate(databaseUrl, logger);
-    });
+    if (await migrationsPending(orm)) await migrate(databaseUrl, logger);
   } catch (error) {
     await orm.close();
     throw error;
@@ -30,10 +29,24 @@ export async function openDatabase(databaseUrl: string, { logger, queryTimeoutMs
   return orm;
 }
 
+/** Whether a migration of the list has not run here: read only, so instances starting together may all ask. */
+async function migrationsPending(orm: MikroORM): Promise<boolean> {
+  const connection = orm.em.getConnection();
+  const [{ table }] = await connection.execute<{ table: string | null }[]>(`select to_regclass('${MIGRATIONS_TABLE}')::text as "table"`);
+  if (!table) return true;
+  const done = new Set((await connection.execute<{ name: string }[]>(`select name from ${MIGRATIONS_TABLE}`)).map((row) => row.name));
+  return migrations.some((migration) => !done.has(migration.name));
+}
+
+/** Runs the pending migrations on a pool without the statements' time limit: one may build an index for minutes. */
 async function migrate(databaseUrl: string, logger?: Logger): Promise<void> {
   const unlimited = await MikroORM.init(ormConfig(databaseUrl, { logger }));
   try {
-    await unlimited.getMigrator().up();
+    // Instances starting together take turns: the first migrates, the others then find nothing to do.
+    await unlimited.em.getKnex().transaction(async (lock) => {
+      await lock.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+      await unlimited.getMigrator().up();
+    });
   } finally {
     await unlimited.close();
   }
