@@ -3,8 +3,12 @@ import type { Sequenced, Watch } from './live-feed';
 /** Events with `seq > afterSeq`, oldest first, at most `limit`. */
 export type ReadLog<Event extends Sequenced> = (afterSeq: number, limit: number) => Promise<Event[]>;
 
-/** How many events one read of the log returns; a longer catch-up reads page after page. */
-export const LOG_PAGE = 500;
+/**
+ * How many events one read of the log returns; a longer catch-up reads page after page. A
+ * subscriber holds its page until it has taken it: up to 100 events of at most about 28 KB
+ * each (an order of 50 items with notes).
+ */
+export const LOG_PAGE = 100;
 
 /**
  * The pauses before a failed read of the log is tried again: a database connection that was

@@ -18,6 +18,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
+import { BoundedWebSocket } from './bounded-websocket';
 import { clientAddress } from './client-address';
 import { DocumentCache } from './document-cache';
 import { isUnexpectedError } from './format-error';
@@ -27,6 +28,8 @@ import { subscribeSharingExecution } from './shared-execution';
 
 /** How long clients get to answer the closing handshake when the server stops. */
 const CLOSE_GRACE_MS = 1_000;
+/** Operations one socket may run at once (a panel needs a few; each held stream costs memory). */
+export const MAX_OPERATIONS_PER_SOCKET = 50;
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -55,7 +58,13 @@ export function createWebSocketServer(options: {
   keepAliveMs: number;
 }) {
   const { services, formatError, metrics, logger } = options;
-  const wss = new WebSocketServer({ server: options.httpServer, path: GRAPHQL_PATH, maxPayload: 256 * 1024, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: GRAPHQL_PATH,
+    maxPayload: 256 * 1024,
+    perMessageDeflate: false,
+    WebSocket: BoundedWebSocket,
+  });
   const sockets = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket) => {
     let state = sockets.get(socket);
@@ -84,6 +93,10 @@ export function createWebSocketServer(options: {
       }),
       onSubscribe: (ctx, id, payload) => {
         const { operations } = stateOf(ctx.extra.socket);
+        if (operations.size >= MAX_OPERATIONS_PER_SOCKET) {
+          const message = `A WebSocket runs at most ${MAX_OPERATIONS_PER_SOCKET} operations at once`;
+          return [new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } })];
+        }
         // graphql-ws takes an id again once the client completed it, even while its first operation
         // is still starting; both would then stream, and the socket's close would end only one.
         if (operations.has(id)) {
@@ -137,6 +150,7 @@ export function createWebSocketServer(options: {
   );
   // After useServer's own handler, whose listener would print a socket's error with console.error.
   wss.on('connection', (socket) => {
+    socket.once('cut-off', () => logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(socket).connectionId }));
     metrics.openWebSockets.inc();
     socket.once('close', () => metrics.openWebSockets.dec());
     // ws emits an error only for a frame that breaks the protocol (too large, invalid UTF-8), and has closed the socket with its code.

@@ -1,0 +1,52 @@
+import { MAX_UNSENT_BYTES } from '../src/server/bounded-websocket';
+import { MAX_OPERATIONS_PER_SOCKET } from '../src/server/websocket';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { Subscriber, webSocketClient } from './support/graphql-client';
+import { scrapeMetric } from './support/metrics';
+import { SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { acknowledgedSocket } from './support/raw-socket';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+/** What one WebSocket may make an instance hold: a bounded number of operations, and of bytes unsent. */
+describe('the limits of one WebSocket', () => {
+  let test: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    test = await startTestApp();
+    token = await login(test.url);
+  });
+  afterAll(() => test.stop());
+
+  it(`refuses an operation beyond ${MAX_OPERATIONS_PER_SOCKET} at once with RATE_LIMITED, and the others go on`, async () => {
+    const { code } = await openSession(test.url, token, 'Many streams on one socket');
+    const client = webSocketClient(test.wsUrl);
+    const allowed = Array.from({ length: MAX_OPERATIONS_PER_SOCKET }, () => new Subscriber(client, SESSION_EVENTS_SUBSCRIPTION, { code, afterSeq: 0 }));
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) >= MAX_OPERATIONS_PER_SOCKET, 'the streams live');
+
+    const refused = new Subscriber(client, SESSION_EVENTS_SUBSCRIPTION, { code, afterSeq: 0 });
+    await refused.done;
+    await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+
+    expect(refused.errors).toEqual([[expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })]]);
+    for (const subscriber of allowed) await subscriber.waitFor(1);
+    await client.dispose();
+  });
+
+  it('cuts off a client that asks and does not read, once more than MAX_UNSENT_BYTES wait for it', async () => {
+    const { code } = await openSession(test.url, token, 'Large orders');
+    const items = Array.from({ length: 50 }, () => ({ productId: DEMO.espresso.id, quantity: 1, note: 'n'.repeat(500) }));
+    for (let order = 0; order < 20; order++) expect((await placeOrder(test.url, code, items)).errors).toBeUndefined();
+    const open = await scrapeMetric(test.url, 'ordered_websockets_open');
+    const { socket } = await acknowledgedSocket(test.wsUrl);
+    expect(await scrapeMetric(test.url, 'ordered_websockets_open')).toBe(open + 1);
+
+    // About 0.6 MB per answer; a hundred of them is more than the limit and the sockets' buffers hold.
+    socket.pause();
+    const answers = Math.ceil((3 * MAX_UNSENT_BYTES) / 600_000);
+    for (let id = 1; id <= answers; id++) socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: SESSION, variables: { code } } }));
+
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_websockets_open')) === open, 'the socket cut off', 20_000);
+    socket.terminate();
+  });
+});
