@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { PLACE_ORDER, PLACE_ORDERS } from '../src/domain/order-statement';
+import { MAX_ORDERS_PER_SESSION, PLACE_ORDER, PLACE_ORDERS } from '../src/domain/order-statement';
 import { queryRows, storedOrderCount, storedSeqs } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
@@ -230,12 +230,30 @@ describe('placing orders concurrently', () => {
     expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
   });
 
+  it(`takes at most ${MAX_ORDERS_PER_SESSION} orders in a session, also of orders written together, and refuses more as CONFLICT`, async () => {
+    const session = await newSession();
+    // As if it had taken all but two already.
+    await queryRows(test.databaseUrl, 'update sessions set order_count = $2 where id = $1', [session.id, MAX_ORDERS_PER_SESSION - 2]);
+    const lock = await holdSessionRow(test.databaseUrl, session.id);
+    const first = placeOrder(test.url, session.code);
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the first statement waiting on the lock');
+    const queued = range(1, 4).map(() => placeOrder(test.url, session.code));
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_orders_waiting_to_be_written')) === 4, 'the orders queued');
+    await lock.release();
+    const answers = await Promise.all([first, ...queued]);
+
+    expect(answers.map((answer) => errorCode(answer) ?? 'placed').sort()).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'placed', 'placed']);
+    expect(errorCode(await placeOrder(test.url, session.code))).toBe('CONFLICT');
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(2);
+    expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1, 2]);
+  });
+
   it('plans the order statements without reading the orders table, however many orders the statistics last counted', async () => {
     // A young database: the statistics say there are hardly any orders, which made a key look-up's kept plan scan them all.
     await queryRows(test.databaseUrl, 'analyze orders');
     const statements: [string, string[]][] = [
-      [PLACE_ORDERS, ['[]', '{}']],
-      [PLACE_ORDER, [randomUUID(), 'key', randomUUID(), new Date().toISOString(), '[]', '{}']],
+      [PLACE_ORDERS, ['[]', '{}', String(MAX_ORDERS_PER_SESSION)]],
+      [PLACE_ORDER, [randomUUID(), 'key', randomUUID(), new Date().toISOString(), '[]', '{}', String(MAX_ORDERS_PER_SESSION)]],
     ];
     for (const [statement, values] of statements) {
       const plan = await genericPlan(test.databaseUrl, statement, values);

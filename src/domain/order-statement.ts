@@ -7,7 +7,7 @@ import type { OrderView } from './views';
  * its events; rows are locked in id order, so concurrent statements cannot deadlock), the
  * locations' next seqs (counter rows locked after the sessions', as everywhere), and the
  * OrderPlaced events in both logs, numbered in the orders' given order. An order is skipped
- * when its session is not open or already has an order under its key.
+ * when its session is not open, is full (MAX_ORDERS_PER_SESSION) or already has an order under its key.
  *
  * The key is checked by the insert itself (ON CONFLICT DO NOTHING on its unique index), not
  * by a look-up first: a look-up's plan is made once per connection (generic plans) from the
@@ -15,6 +15,13 @@ import type { OrderView } from './views';
  * of the table for each batch as it grew. The unique index also waits for a concurrent
  * order under the same key and then skips this one, where a look-up would not have seen it.
  */
+/**
+ * The orders one session takes. A table that orders more is not a table; and every order stays
+ * in the session's log, its `orders` and each replay of it (an order of 50 items with notes is
+ * about 28 KB).
+ */
+export const MAX_ORDERS_PER_SESSION = 200;
+
 export const PLACE_ORDERS = `
 with input as (
   select * from jsonb_to_recordset($1::jsonb)
@@ -22,11 +29,12 @@ with input as (
 ), locked as (
   -- Every session of the batch, by primary key (an index on open sessions alone would be read
   -- whole); whether it is open is read from its locked row.
-  select id, state from sessions where id = any($2::uuid[]) order by id for update
+  select id, state, order_count from sessions where id = any($2::uuid[]) order by id for update
 ), placed as (
   insert into orders (id, session_id, status, placed_at, idempotency_key)
   select input.id, input.session_id, 'PLACED', input.placed_at, input.key
-  from input join locked on locked.id = input.session_id and locked.state = 'OPEN'
+  from (select *, row_number() over (partition by session_id order by ord) as nth from input) as input
+  join locked on locked.id = input.session_id and locked.state = 'OPEN' and locked.order_count + input.nth <= $3
   on conflict (session_id, idempotency_key) do nothing
   returning id
 ), fresh as (
@@ -34,7 +42,7 @@ with input as (
 ), per_session as (
   select session_id, count(*)::int as n from fresh group by session_id
 ), bumped as (
-  update sessions s set last_seq = s.last_seq + per_session.n
+  update sessions s set last_seq = s.last_seq + per_session.n, order_count = s.order_count + per_session.n
   from per_session
   where s.id = per_session.session_id
   returning s.id, s.location_id, s.last_seq, per_session.n
@@ -70,14 +78,14 @@ select ord, session_seq::int, location_seq::int from numbered`;
 /** The same for one order: a smaller statement, cheaper to run when orders do not queue. */
 export const PLACE_ORDER = `
 with session as (
-  select id from sessions where id = $1 and state = 'OPEN' for update
+  select id from sessions where id = $1 and state = 'OPEN' and order_count < $7 for update
 ), placed as (
   insert into orders (id, session_id, status, placed_at, idempotency_key)
   select $3, id, 'PLACED', $4, $2 from session
   on conflict (session_id, idempotency_key) do nothing
   returning id, session_id
 ), bumped as (
-  update sessions set last_seq = last_seq + 1
+  update sessions set last_seq = last_seq + 1, order_count = order_count + 1
   from placed where sessions.id = placed.session_id
   returning sessions.id, sessions.location_id, sessions.last_seq
 ), items as (
@@ -108,7 +116,7 @@ export interface OrderToWrite {
   idempotencyKey: string;
 }
 
-/** Writes the orders; for each, its seqs, or null when it was skipped (session not open, or its key already used). */
+/** Writes the orders; for each, its seqs, or null when it was skipped (session not open or full, or its key already used). */
 export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Promise<(PlacedSeqs | null)[]> {
   if (orders.length === 1) return [await insertPlacedOrder(sql, orders[0])];
   const input = orders.map(({ order, idempotencyKey }, ord) => ({
@@ -121,7 +129,11 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
     payload: { order },
   }));
   const sessionIds = new Set(orders.map(({ order }) => order.sessionId));
-  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [JSON.stringify(input), [...sessionIds]]);
+  const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [
+    JSON.stringify(input),
+    [...sessionIds],
+    MAX_ORDERS_PER_SESSION,
+  ]);
   const written = new Map(rows.map((row) => [row.ord, { sessionSeq: row.session_seq, locationSeq: row.location_seq }]));
   return orders.map((_order, ord) => written.get(ord) ?? null);
 }
@@ -133,7 +145,7 @@ async function insertPlacedOrder(sql: Sql, { order, idempotencyKey }: OrderToWri
 
 /** PLACE_ORDER's parameters for one order. */
 export function placeOrderParameters(order: OrderView, idempotencyKey: string): unknown[] {
-  return [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(itemRows(order)), JSON.stringify({ order })];
+  return [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(itemRows(order)), JSON.stringify({ order }), MAX_ORDERS_PER_SESSION];
 }
 
 /** The order's items as the statements' jsonb_to_recordset reads them. */

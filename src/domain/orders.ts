@@ -7,6 +7,7 @@ import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { formatCents, MAX_CENTS, toCents } from './money';
+import { MAX_ORDERS_PER_SESSION } from './order-statement';
 import { OrderWriter } from './order-writer';
 import { orderPlacedEvents, readEvents, recordSessionEvent } from './session-events';
 import { lockSession, type SessionKey } from './sessions';
@@ -76,12 +77,12 @@ export class Orders {
       if (earlier) return earlier;
       throw new BadInputError(`An order's total is at most ${formatCents(MAX_CENTS)}`, { field: 'items' });
     }
-    // Null when the session is not open or has an order under this key (also one committed at the same moment).
+    // Null when the session is not open or full, or has an order under this key (also one committed at the same moment).
     const seqs = await this.writer.write(session.locationId, { order, idempotencyKey: key });
     if (!seqs) {
       const earlier = await this.earlierOrClosed(session.id, key, lines);
       if (earlier) return earlier;
-      throw new NotFoundError('No session has this code');
+      throw new ConflictError(`A session takes at most ${MAX_ORDERS_PER_SESSION} orders`, { field: 'code' });
     }
     this.metrics.ordersPlaced.inc();
     this.publisher.publishCommitted(orderPlacedEvents(session, order, seqs));
