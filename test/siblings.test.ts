@@ -244,6 +244,27 @@ describe('codes', () => {
   });
 });
 
+describe('request bodies', () => {
+  it('are read as JSON whatever their Content-Type', async () => {
+    const response = await fetch(`${siblings.url}/verification/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ username: 'demo', password: 'demo-password' }),
+    });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('are not read by a service that is unavailable: 503 comes first', async () => {
+    siblings.control.setUnavailable('codes');
+    try {
+      expect(await postRaw('/codes/render/qr/', 'not json')).toEqual({ status: 503, body: { reason: 'service_unavailable' } });
+    } finally {
+      siblings.control.setUnavailable('codes', false);
+    }
+  });
+});
+
 describe('any path or method outside the contracts', () => {
   it.each([
     ['GET', '/locations/get/1'],

@@ -64,11 +64,13 @@ export async function startSiblingDoubles(options: SiblingDoublesOptions = {}): 
     requestsPerPath.set(req.path, (requestsPerPath.get(req.path) ?? 0) + 1);
     next();
   });
-  app.use(express.json());
-  app.use('/verification', unlessUnavailable('verification'), verificationRouter(data));
-  app.use('/locations', unlessUnavailable('locations'), locationsRouter(data));
-  app.use('/products', unlessUnavailable('products'), productsRouter(data));
-  app.use('/codes', unlessUnavailable('codes'), codesRouter(queuedCodes));
+  // Bodies are JSON whatever their Content-Type says (SIBLINGS.md asks for none), and are read
+  // only once the service is known to be available: an unavailable one answers 503 to anything.
+  const json = express.json({ type: () => true });
+  app.use('/verification', unlessUnavailable('verification'), json, verificationRouter(data));
+  app.use('/locations', unlessUnavailable('locations'), json, locationsRouter(data));
+  app.use('/products', unlessUnavailable('products'), json, productsRouter(data));
+  app.use('/codes', unlessUnavailable('codes'), json, codesRouter(queuedCodes));
   // SIBLINGS.md: every failure answer is JSON with a reason, Express's own pages included.
   app.use((_req, res) => res.status(404).json({ reason: 'not_found' }));
   app.use(malformedJsonHandler);
