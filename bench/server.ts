@@ -175,6 +175,8 @@ export class ServiceProcess {
         PRODUCTS_URL: options.siblingsUrl,
         CODES_URL: options.siblingsUrl,
         WRONG_CODE_LIMIT_PER_MINUTE: '1000000',
+        // The closed loops place hundreds of orders a second into each of 50 sessions.
+        SESSION_ORDER_LIMIT: '1000000000',
         LOG_LEVEL: options.logLevel ?? 'info',
       },
       options.logFile,

@@ -58,6 +58,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     authCacheTtlMs: config.authCacheTtlMs,
     productCacheTtlMs: config.productCacheTtlMs,
     wrongCodeLimitPerMinute: config.wrongCodeLimitPerMinute,
+    sessionOrderLimit: config.sessionOrderLimit,
     joinUrlBase: config.joinUrlBase,
   });
 

@@ -48,6 +48,11 @@ export interface Config {
    * WebSockets are left to the keep-alive above.
    */
   httpIdleTimeoutMs: number;
+  /**
+   * The orders one session takes. Every order stays in the session's log, its `orders` and each
+   * replay of it (an order of 50 items with notes is about 28 KB); a table orders far fewer.
+   */
+  sessionOrderLimit: number;
   /** The longest a database statement, or the wait for a pooled connection, may take. */
   databaseQueryTimeoutMs: number;
   /** The least severe log entries written; silent: none. */
@@ -145,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     siblingTimeoutMs: integer('SIBLING_TIMEOUT_MS', 3000, 50, 60000),
     joinUrlBase: url('JOIN_URL_BASE', http),
     wrongCodeLimitPerMinute: integer('WRONG_CODE_LIMIT_PER_MINUTE', 20, 1, 1000000),
+    sessionOrderLimit: integer('SESSION_ORDER_LIMIT', 200, 1, 1000000000),
     authCacheTtlMs: integer('AUTH_CACHE_TTL_MS', 30000, 0, 60000),
     productCacheTtlMs: integer('PRODUCT_CACHE_TTL_MS', 5000, 0, 60000),
     trustProxy: flag('TRUST_PROXY', false),

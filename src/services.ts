@@ -43,6 +43,7 @@ export function createServices(options: {
   authCacheTtlMs: number;
   productCacheTtlMs: number;
   wrongCodeLimitPerMinute: number;
+  sessionOrderLimit: number;
   joinUrlBase?: string;
   /** How often quiet live streams are checked against their logs (default 1 s). */
   liveRepairIntervalMs?: number;
@@ -64,7 +65,7 @@ export function createServices(options: {
     revocations: new CredentialRevocations(bus, access, logger),
     sessions: new Sessions(sql, siblings.codes, publisher, WrongCodeThrottle.create(bus, options.wrongCodeLimitPerMinute)),
     catalog,
-    orders: new Orders(orm, sql, catalog, publisher, options.metrics),
+    orders: new Orders(orm, sql, catalog, publisher, options.metrics, options.sessionOrderLimit),
     streams,
     joinUrlBase: options.joinUrlBase,
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { MAX_ORDERS_PER_SESSION, PLACE_ORDER, PLACE_ORDERS } from '../src/domain/order-statement';
+import { loadConfig } from '../src/config';
+import { PLACE_ORDER, PLACE_ORDERS } from '../src/domain/order-statement';
 import { queryRows, storedOrderCount, storedSeqs } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
@@ -9,6 +10,8 @@ import { waitFor } from './support/wait';
 import { scrapeMetric } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 
+/** SESSION_ORDER_LIMIT's default, which the test app keeps. */
+const MAX_ORDERS_PER_SESSION = loadConfig({}).sessionOrderLimit;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
 /** Holds a session's row lock in a transaction of its own until released: statements writing to the session wait. */

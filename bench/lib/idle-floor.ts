@@ -97,7 +97,7 @@ async function orderStatementCommits(databaseUrl: string, count: number, gapMs: 
     await client.query(INSERT_SESSION, [sessionId, code, 'idle floor', FLOOR_LOCATION, new Date().toISOString(), 0]);
     let orders = 0;
     return await spaced(count, gapMs, async () => {
-      const values = placeOrderParameters(sampleOrder(sessionId), `idle-floor-${(orders += 1)}`);
+      const values = placeOrderParameters(sampleOrder(sessionId), `idle-floor-${(orders += 1)}`, 1_000_000_000);
       const sentAt = now();
       await client.query({ name: 'bench_idle_floor_order', text: PLACE_ORDER, values });
       return now() - sentAt;

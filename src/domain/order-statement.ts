@@ -7,7 +7,7 @@ import type { OrderView } from './views';
  * its events; rows are locked in id order, so concurrent statements cannot deadlock), the
  * locations' next seqs (counter rows locked after the sessions', as everywhere), and the
  * OrderPlaced events in both logs, numbered in the orders' given order. An order is skipped
- * when its session is not open, is full (MAX_ORDERS_PER_SESSION) or already has an order under its key.
+ * when its session is not open, is full (SESSION_ORDER_LIMIT orders) or already has an order under its key.
  *
  * The key is checked by the insert itself (ON CONFLICT DO NOTHING on its unique index), not
  * by a look-up first: a look-up's plan is made once per connection (generic plans) from the
@@ -15,13 +15,6 @@ import type { OrderView } from './views';
  * of the table for each batch as it grew. The unique index also waits for a concurrent
  * order under the same key and then skips this one, where a look-up would not have seen it.
  */
-/**
- * The orders one session takes. A table that orders more is not a table; and every order stays
- * in the session's log, its `orders` and each replay of it (an order of 50 items with notes is
- * about 28 KB).
- */
-export const MAX_ORDERS_PER_SESSION = 200;
-
 export const PLACE_ORDERS = `
 with input as (
   select * from jsonb_to_recordset($1::jsonb)
@@ -117,8 +110,8 @@ export interface OrderToWrite {
 }
 
 /** Writes the orders; for each, its seqs, or null when it was skipped (session not open or full, or its key already used). */
-export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Promise<(PlacedSeqs | null)[]> {
-  if (orders.length === 1) return [await insertPlacedOrder(sql, orders[0])];
+export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[], orderLimit: number): Promise<(PlacedSeqs | null)[]> {
+  if (orders.length === 1) return [await insertPlacedOrder(sql, orders[0], orderLimit)];
   const input = orders.map(({ order, idempotencyKey }, ord) => ({
     ord,
     id: order.id,
@@ -132,20 +125,20 @@ export async function insertPlacedOrders(sql: Sql, orders: OrderToWrite[]): Prom
   const rows = await sql.rows<{ ord: number; session_seq: number; location_seq: number }>(PLACE_ORDERS, [
     JSON.stringify(input),
     [...sessionIds],
-    MAX_ORDERS_PER_SESSION,
+    orderLimit,
   ]);
   const written = new Map(rows.map((row) => [row.ord, { sessionSeq: row.session_seq, locationSeq: row.location_seq }]));
   return orders.map((_order, ord) => written.get(ord) ?? null);
 }
 
-async function insertPlacedOrder(sql: Sql, { order, idempotencyKey }: OrderToWrite): Promise<PlacedSeqs | null> {
-  const [row] = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, placeOrderParameters(order, idempotencyKey));
+async function insertPlacedOrder(sql: Sql, { order, idempotencyKey }: OrderToWrite, orderLimit: number): Promise<PlacedSeqs | null> {
+  const [row] = await sql.rows<{ session_seq: number; location_seq: number }>(PLACE_ORDER, placeOrderParameters(order, idempotencyKey, orderLimit));
   return row ? { sessionSeq: row.session_seq, locationSeq: row.location_seq } : null;
 }
 
 /** PLACE_ORDER's parameters for one order. */
-export function placeOrderParameters(order: OrderView, idempotencyKey: string): unknown[] {
-  return [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(itemRows(order)), JSON.stringify({ order }), MAX_ORDERS_PER_SESSION];
+export function placeOrderParameters(order: OrderView, idempotencyKey: string, orderLimit: number): unknown[] {
+  return [order.sessionId, idempotencyKey, order.id, order.placedAt, JSON.stringify(itemRows(order)), JSON.stringify({ order }), orderLimit];
 }
 
 /** The order's items as the statements' jsonb_to_recordset reads them. */

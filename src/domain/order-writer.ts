@@ -25,10 +25,12 @@ export class OrderWriter {
 
   constructor(
     private readonly sql: Sql,
+    /** The orders one session takes (SESSION_ORDER_LIMIT). */
+    private readonly orderLimit: number,
     private readonly observe: { waiting(change: number): void; written(batchSize: number): void },
   ) {}
 
-  /** The order's seqs once it is committed; null when it was not written (session not open, key used). */
+  /** The order's seqs once it is committed; null when it was not written (session not open or full, key used). */
   write(locationId: number, order: OrderToWrite): Promise<PlacedSeqs | null> {
     let queue = this.queues.get(locationId);
     if (!queue) this.queues.set(locationId, (queue = { waiting: [], writing: false }));
@@ -46,7 +48,7 @@ export class OrderWriter {
       const batch = takeBatch(queue.waiting);
       this.observe.waiting(-batch.length);
       try {
-        const results = await insertPlacedOrders(this.sql, batch);
+        const results = await insertPlacedOrders(this.sql, batch, this.orderLimit);
         this.observe.written(batch.length);
         batch.forEach((pending, index) => pending.written(results[index]));
       } catch (error) {
@@ -61,7 +63,7 @@ export class OrderWriter {
 
   private async writeAlone(pending: Pending): Promise<void> {
     try {
-      const [seqs] = await insertPlacedOrders(this.sql, [pending]);
+      const [seqs] = await insertPlacedOrders(this.sql, [pending], this.orderLimit);
       this.observe.written(1);
       pending.written(seqs);
     } catch (error) {

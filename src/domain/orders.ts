@@ -7,7 +7,6 @@ import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { formatCents, MAX_CENTS, toCents } from './money';
-import { MAX_ORDERS_PER_SESSION } from './order-statement';
 import { OrderWriter } from './order-writer';
 import { orderPlacedEvents, readEvents, recordSessionEvent } from './session-events';
 import { lockSession, type SessionKey } from './sessions';
@@ -44,8 +43,10 @@ export class Orders {
     private readonly catalog: Catalog,
     private readonly publisher: EventPublisher,
     private readonly metrics: Metrics,
+    /** The orders one session takes (SESSION_ORDER_LIMIT). */
+    private readonly orderLimit: number,
   ) {
-    this.writer = new OrderWriter(sql, {
+    this.writer = new OrderWriter(sql, orderLimit, {
       waiting: (change) => metrics.ordersWaitingToBeWritten.inc(change),
       written: (batchSize) => metrics.orderWriteBatchSize.observe(batchSize),
     });
@@ -82,7 +83,7 @@ export class Orders {
     if (!seqs) {
       const earlier = await this.earlierOrClosed(session.id, key, lines);
       if (earlier) return earlier;
-      throw new ConflictError(`A session takes at most ${MAX_ORDERS_PER_SESSION} orders`, { field: 'code' });
+      throw new ConflictError(`A session takes at most ${this.orderLimit} orders`, { field: 'code' });
     }
     this.metrics.ordersPlaced.inc();
     this.publisher.publishCommitted(orderPlacedEvents(session, order, seqs));
