@@ -6,6 +6,7 @@ import { scrapeMetric } from './support/metrics';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { Subscriber, webSocketClient } from './support/graphql-client';
 import { acknowledgedSocket } from './support/raw-socket';
+import { MAX_OPERATIONS_PER_SOCKET } from '../src/server/websocket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -42,6 +43,28 @@ describe('the WebSocket protocol, as a client may break it', () => {
       'no stream of the closed socket left running',
     );
     expect(outcome).toBe('closed 4409');
+  });
+
+  it('closes a socket that reuses the id of an operation still starting also when it runs all the operations it may', async () => {
+    const session = await openSession(app.url, await login(app.url), 'Reused ids at the limit');
+    const { socket, closed, messages } = await acknowledgedSocket(app.wsUrl);
+    const subscribe = (id: string) =>
+      JSON.stringify({ id, type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION, variables: { code: session.code } } });
+    for (let id = 1; id < MAX_OPERATIONS_PER_SOCKET; id++) socket.send(subscribe(String(id)));
+    await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === MAX_OPERATIONS_PER_SOCKET - 1, 'all but one streaming');
+    // The last one the socket may run, completed while it is still starting and taken again.
+    socket.send(subscribe('last'));
+    socket.send(JSON.stringify({ id: 'last', type: 'complete' }));
+    socket.send(subscribe('last'));
+    socket.send(JSON.stringify({ type: 'ping' }));
+    const ponged = new Promise<string>((resolve) => socket.on('message', (data) => JSON.parse(String(data)).type === 'pong' && resolve('pong')));
+    const outcome = await Promise.race([closed.then((code) => `closed ${code}`), ponged]);
+    if (socket.readyState === WebSocket.OPEN) socket.close();
+    await closed;
+
+    await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0, 'no stream of the closed socket left running');
+    expect(outcome).toBe('closed 4409');
+    expect(messages.filter((message) => message.type === 'error')).toEqual([]);
   });
 
   it('still takes an id again once its operation has ended', async () => {

@@ -93,16 +93,17 @@ export function createWebSocketServer(options: {
       }),
       onSubscribe: (ctx, id, payload) => {
         const { operations } = stateOf(ctx.extra.socket);
-        if (operations.size >= MAX_OPERATIONS_PER_SOCKET) {
-          const message = `A WebSocket runs at most ${MAX_OPERATIONS_PER_SOCKET} operations at once`;
-          return [new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } })];
-        }
         // graphql-ws takes an id again once the client completed it, even while its first operation
         // is still starting; both would then stream, and the socket's close would end only one.
+        // Checked before the limit: refusing it there would forget the first one's place in it.
         if (operations.has(id)) {
           const message = `Subscriber for ${id} already exists`;
           ctx.extra.socket.close(CloseCode.SubscriberAlreadyExists, message);
           return [new GraphQLError(message)];
+        }
+        if (operations.size >= MAX_OPERATIONS_PER_SOCKET) {
+          const message = `A WebSocket runs at most ${MAX_OPERATIONS_PER_SOCKET} operations at once`;
+          return [new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } })];
         }
         const checked = documents.check(payload.query);
         if (isErrorList(checked)) return checked;
