@@ -1,13 +1,22 @@
 import type { App } from '../src/app';
-import { queryRows } from './support/database';
+import { holdSessionRow, lockWaits, queryRows, storedOrderCount } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
-import type { GraphQLResponse } from './support/graphql-client';
+import { graphql, type GraphQLResponse } from './support/graphql-client';
+import { SET_ORDER_STATUS } from './support/operations';
 import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 /** DATABASE_QUERY_TIMEOUT_MS of the instances here: short, so a test waits little for it. */
 const QUERY_TIMEOUT_MS = 500;
 const ESPRESSO = [{ productId: DEMO.espresso.id, quantity: 1 }];
+
+const expectDatabaseUnavailable = (answer: GraphQLResponse) =>
+  expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', service: 'database' }) })]);
+
+/** Connections of this database left idle inside a transaction: they hold its locks, and its writes are not committed. */
+const idleInTransaction = (databaseUrl: string) =>
+  queryRows(databaseUrl, "select pid from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'");
 
 /**
  * PostgreSQL that stops answering: the connections the instance holds go silent (a failed-over
@@ -40,9 +49,6 @@ describe('an instance whose PostgreSQL stops answering', () => {
     await instance.stop();
   });
 
-  const expectDatabaseUnavailable = (answer: GraphQLResponse) =>
-    expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', service: 'database' }) })]);
-
   it('answers SERVICE_UNAVAILABLE naming the database while no connection answers', async () => {
     proxy.holdAll();
 
@@ -64,6 +70,29 @@ describe('an instance whose PostgreSQL stops answering', () => {
     expect(await ordersOf(code)).toBe(before + 1);
   });
 
+  it('ends a transaction whose statement went unanswered: the orders placed afterwards on the same pool are all committed', async () => {
+    const session = await openSession(test.url, await login(test.url), 'Table went silent mid-transaction');
+    const token = await login(test.url);
+    const order = await placeOrder(instance.url, session.code, ESPRESSO);
+    // The transaction's lock statement waits on this; meanwhile PostgreSQL goes silent on that connection.
+    const lock = await holdSessionRow(test.databaseUrl, session.id);
+    const moving = graphql(instance.url, SET_ORDER_STATUS, { orderId: order.data.placeOrder.id, status: 'ACCEPTED' }, token);
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the transaction waiting on the lock');
+    proxy.hold();
+    expectDatabaseUnavailable(await moving);
+    // PostgreSQL answers again, late: whatever the silent connection still held arrives now,
+    // well within the pause (loopback), before the next request takes a connection.
+    await lock.release();
+    proxy.release();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const answers: GraphQLResponse[] = [];
+    for (let sent = 0; sent < 4; sent++) answers.push(await placeOrder(instance.url, session.code, ESPRESSO));
+    expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1 + answers.length);
+    await waitFor(async () => (await idleInTransaction(test.databaseUrl)).length === 0, 'no transaction left open');
+  });
+
   async function ordersOf(sessionCode: string): Promise<number> {
     const [{ count }] = await queryRows<{ count: string }>(
       test.databaseUrl,
@@ -72,4 +101,45 @@ describe('an instance whose PostgreSQL stops answering', () => {
     );
     return Number(count);
   }
+});
+
+/**
+ * PostgreSQL that answers, but not in time: a statement waits on a lock past
+ * DATABASE_QUERY_TIMEOUT_MS. PostgreSQL cancels it, so what the client is told failed was not
+ * written, and the connection serves the next request outside any transaction.
+ */
+describe('an instance whose statements wait on PostgreSQL past the time limit', () => {
+  let test: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    test = await startTestApp({ databaseQueryTimeoutMs: QUERY_TIMEOUT_MS });
+    token = await login(test.url);
+  });
+  afterAll(() => test.stop());
+
+  it('answers an order it could not write in time SERVICE_UNAVAILABLE, and has not written it', async () => {
+    const session = await openSession(test.url, token, 'Table locked too long');
+    const lock = await holdSessionRow(test.databaseUrl, session.id);
+    expectDatabaseUnavailable(await placeOrder(test.url, session.code, ESPRESSO));
+    await lock.release();
+
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(0);
+    // Once the lock is free it takes the next order at once, as the first of the session.
+    expect((await placeOrder(test.url, session.code, ESPRESSO)).data.placeOrder.status).toBe('PLACED');
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+  });
+
+  it('rolls back a transaction whose statement timed out: the orders placed afterwards are all committed', async () => {
+    const session = await openSession(test.url, token, 'Order moved too late');
+    const order = await placeOrder(test.url, session.code, ESPRESSO);
+    const lock = await holdSessionRow(test.databaseUrl, session.id);
+    expectDatabaseUnavailable(await graphql(test.url, SET_ORDER_STATUS, { orderId: order.data.placeOrder.id, status: 'ACCEPTED' }, token));
+    await lock.release();
+
+    const answers: GraphQLResponse[] = [];
+    for (let sent = 0; sent < 4; sent++) answers.push(await placeOrder(test.url, session.code, ESPRESSO));
+    expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1 + answers.length);
+    expect(await idleInTransaction(test.databaseUrl)).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { PLACE_ORDER, PLACE_ORDERS } from '../src/domain/order-statement';
-import { queryRows, storedOrderCount, storedSeqs } from './support/database';
+import { holdSessionRow, lockWaits, queryRows, storedOrderCount, storedSeqs } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { CLOSE_SESSION, SESSION, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS } from './support/operations';
@@ -13,20 +13,6 @@ import { startTestApp, type TestApp } from './support/test-app';
 /** SESSION_ORDER_LIMIT's default, which the test app keeps. */
 const MAX_ORDERS_PER_SESSION = loadConfig({}).sessionOrderLimit;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
-
-/** Holds a session's row lock in a transaction of its own until released: statements writing to the session wait. */
-async function holdSessionRow(databaseUrl: string, sessionId: string): Promise<{ release(): Promise<void> }> {
-  const lock = new Client({ connectionString: databaseUrl });
-  await lock.connect();
-  await lock.query('begin');
-  await lock.query('select 1 from sessions where id = $1 for update', [sessionId]);
-  return {
-    async release() {
-      await lock.query('commit');
-      await lock.end();
-    },
-  };
-}
 
 /**
  * The plan PostgreSQL keeps for a statement prepared now on this service's connections
@@ -44,15 +30,6 @@ async function genericPlan(databaseUrl: string, statement: string, values: strin
   } finally {
     await client.end();
   }
-}
-
-/** Statements of this database waiting on a lock. */
-async function lockWaits(databaseUrl: string): Promise<number> {
-  const [row] = await queryRows<{ count: number }>(
-    databaseUrl,
-    "select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-  );
-  return row.count;
 }
 
 describe('placing orders concurrently', () => {

@@ -4,6 +4,8 @@ import { ServiceUnavailableError } from '../domain/errors';
 const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const NO_ANSWER = ['Query read timeout', 'Timeout acquiring a connection', 'Connection terminated'];
+/** PostgreSQL cancelled the statement: it ran past statement_timeout (we send no other cancel). */
+const QUERY_CANCELED = '57014';
 
 /**
  * The database could not answer (it is away, restarting, silent or out of connections), as
@@ -16,7 +18,7 @@ export function databaseOutage(error: unknown): ServiceUnavailableError | undefi
   if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || NETWORK_CODES.has(code))) {
     return new ServiceUnavailableError('database', 'it cannot be reached');
   }
-  if (NO_ANSWER.some((message) => error.message.includes(message)) || error.name === 'KnexTimeoutError') {
+  if (code === QUERY_CANCELED || NO_ANSWER.some((message) => error.message.includes(message)) || error.name === 'KnexTimeoutError') {
     return new ServiceUnavailableError('database', 'it did not answer in time');
   }
   return undefined;

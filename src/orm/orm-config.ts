@@ -4,14 +4,22 @@ import { entities } from '../entities';
 import type { Logger } from '../logger';
 import { migrations } from '../migrations';
 
-type PgConnection = { query(text: string, callback: (error: Error | undefined) => void): void; _activeQuery?: unknown };
+type PgConnection = { query(text: string, callback: (error: Error | undefined) => void): void; _activeQuery?: unknown; _ending?: boolean };
+
+/**
+ * How much longer than PostgreSQL's own statement_timeout the client waits for an answer:
+ * PostgreSQL cancels a slow statement itself (rolling it back) and says so in time; only one
+ * that went silent is given up on here, not knowing whether its statement ran.
+ */
+export const SILENT_DATABASE_GRACE_MS = 1000;
 
 export interface OrmOptions {
   logger?: Logger;
   /**
-   * The longest any statement, or the wait for a pooled connection, may take: PostgreSQL that
-   * stops answering then fails requests instead of holding them (and their connections) for
-   * ever. None for migrations, which may build an index for minutes.
+   * The longest any statement, or the wait for a pooled connection, may take: PostgreSQL
+   * cancels a statement that runs (or waits for a lock) longer, and one that stops answering
+   * fails requests SILENT_DATABASE_GRACE_MS later instead of holding them (and their
+   * connections) for ever. None for migrations, which may build an index for minutes.
    */
   queryTimeoutMs?: number;
 }
@@ -32,9 +40,10 @@ export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOp
       min: 0,
       max: 10,
       ...(limited ? { acquireTimeoutMillis: queryTimeoutMs, createTimeoutMillis: queryTimeoutMs } : {}),
-      // A statement that timed out leaves pg waiting for its answer on that connection for good
-      // (a PostgreSQL that went silent, or failed over): it is not handed out again.
-      validate: (connection: PgConnection) => !connection._activeQuery,
+      // A statement that timed out leaves pg waiting for its answer on that connection (a
+      // PostgreSQL that went silent, or failed over), and a connection being closed is gone:
+      // neither is handed out again.
+      validate: (connection: PgConnection) => !connection._activeQuery && !connection._ending,
       // Statements we prepare (src/orm/sql.ts) are planned once per connection, not per run: the
       // order statement's custom plans cost more to make than to run. MikroORM prepares none.
       afterCreate: (connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void) =>
@@ -43,7 +52,16 @@ export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOp
     allowGlobalContext: false,
     // knex reports pool trouble (a connection PostgreSQL dropped) with console.log; say it in our logs.
     driverOptions: {
-      ...(limited ? { connection: { query_timeout: queryTimeoutMs } } : {}),
+      ...(limited
+        ? {
+            connection: {
+              statement_timeout: queryTimeoutMs,
+              // A transaction our code left open by mistake would hold its rows' locks: PostgreSQL ends it.
+              idle_in_transaction_session_timeout: queryTimeoutMs,
+              query_timeout: queryTimeoutMs + SILENT_DATABASE_GRACE_MS,
+            },
+          }
+        : {}),
       ...(logger
         ? {
             log: {

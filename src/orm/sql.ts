@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
-import { databaseOutage } from './database-outage';
 
 interface PooledClient {
   acquireConnection(): Promise<PoolClient>;
@@ -49,14 +48,17 @@ export class Sql {
       try {
         result = await work({ rows: (text, values = []) => this.query(connection, text, values) });
       } catch (error) {
-        // A connection left waiting on a statement gets no rollback through: PostgreSQL rolls the
-        // transaction back when the pool drops that connection.
-        if (!databaseOutage(error)) await connection.query('rollback').catch(() => undefined);
+        if (!awaitingAnswer(connection)) await connection.query('rollback').catch(() => undefined);
         throw error;
       }
       await this.run(connection, 'commit');
       return result;
     } finally {
+      // A statement PostgreSQL never answered (it went silent) would take the rollback after it,
+      // and its late answer would leave the connection idle inside the transaction, holding its
+      // locks, for the next request to write into. Closed, it ends the transaction in PostgreSQL
+      // and the pool never hands it out again.
+      if (awaitingAnswer(connection)) void connection.end().catch(() => undefined);
       await pool.releaseConnection(connection);
     }
   }
@@ -82,4 +84,9 @@ export class Sql {
     if (!name) this.prepared.set(text, (name = `ordered_${this.prepared.size + 1}`));
     return name;
   }
+}
+
+/** Whether pg still waits for the answer to a statement sent on this connection (one that timed out). */
+function awaitingAnswer(connection: PoolClient): boolean {
+  return Boolean((connection as PoolClient & { _activeQuery?: unknown })._activeQuery);
 }
