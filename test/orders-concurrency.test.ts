@@ -210,7 +210,7 @@ describe('placing orders concurrently', () => {
     expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1]);
   });
 
-  it(`takes at most ${MAX_ORDERS_PER_SESSION} orders in a session, also of orders written together, and refuses more as CONFLICT`, async () => {
+  it(`takes at most ${MAX_ORDERS_PER_SESSION} orders in a session, also of orders queued together, and refuses more as CONFLICT`, async () => {
     const session = await newSession();
     // As if it had taken all but two already.
     await queryRows(test.databaseUrl, 'update sessions set order_count = $2 where id = $1', [session.id, MAX_ORDERS_PER_SESSION - 2]);
@@ -226,6 +226,30 @@ describe('placing orders concurrently', () => {
     expect(errorCode(await placeOrder(test.url, session.code))).toBe('CONFLICT');
     expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(2);
     expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1, 2]);
+  });
+
+  it('places a new order in the last free place of a session also when a retry of its earlier order is queued beside it', async () => {
+    const [held, session] = await Promise.all([newSession(), newSession()]);
+    // As if it had taken all but two already; the next order takes one of them.
+    await queryRows(test.databaseUrl, 'update sessions set order_count = $2 where id = $1', [session.id, MAX_ORDERS_PER_SESSION - 2]);
+    const key = randomUUID();
+    const earlier = await placeOrder(test.url, session.code, items, key);
+
+    const lock = await holdSessionRow(test.databaseUrl, held.id);
+    const first = placeOrder(test.url, held.code);
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the first statement waiting on the lock');
+    // The customer's app retries the order whose answer it lost, then places a new one.
+    const retried = placeOrder(test.url, session.code, items, key);
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_orders_waiting_to_be_written')) === 1, 'the retry queued');
+    const fresh = placeOrder(test.url, session.code);
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_orders_waiting_to_be_written')) === 2, 'the new order queued');
+    await lock.release();
+    const [, retriedAnswer, freshAnswer] = await Promise.all([first, retried, fresh]);
+
+    expect(retriedAnswer.data.placeOrder.id).toBe(earlier.data.placeOrder.id);
+    expect(freshAnswer.errors).toBeUndefined();
+    expect(await storedSeqs(test.databaseUrl, session.id)).toEqual([1, 2]);
+    expect(errorCode(await placeOrder(test.url, session.code))).toBe('CONFLICT');
   });
 
   it('plans the order statements without reading the orders table, however many orders the statistics last counted', async () => {
@@ -266,7 +290,8 @@ describe('placing orders concurrently', () => {
     await lock.release();
     const [heldAnswer, freshAnswer, retriedAnswer, closedAnswer, ...twiceAnswers] = await Promise.all([first, ...queued]);
 
-    expect((await metric('ordered_order_write_batch_size_count')) - batchesBefore).toBe(2);
+    // The held order's, then all the others but twice's second, which has a batch of its own: one order of a session per batch.
+    expect((await metric('ordered_order_write_batch_size_count')) - batchesBefore).toBe(3);
     for (const answer of [heldAnswer, freshAnswer, retriedAnswer, ...twiceAnswers]) expect(answer.errors).toBeUndefined();
     expect(retriedAnswer.data.placeOrder.id).toBe(earlier.data.placeOrder.id);
     expect(errorCode(closedAnswer)).toBe('SESSION_CLOSED');

@@ -72,21 +72,26 @@ export class OrderWriter {
   }
 }
 
+/** Waiting orders looked at for one batch: a flood of one session's orders, each left for a later batch, is not read whole each time. */
+const MAX_LOOKED_AT = 4 * MAX_BATCH;
+
 /**
- * Takes up to MAX_BATCH orders off the queue, in arrival order. A second order under a key
- * already in the batch waits for the next one, where it finds the first committed.
+ * Takes up to MAX_BATCH orders off the queue, in arrival order, at most one of each session:
+ * the statement counts a session's orders against its limit before its insert finds a key
+ * already used, so a retry written beside a new order of its session could take that order's
+ * place. The others wait for the next batch (a table rarely has two orders in flight), where
+ * a second order under the same key also finds the first one committed.
  */
 function takeBatch(waiting: Pending[]): Pending[] {
   const batch: Pending[] = [];
-  const keys = new Set<string>();
-  for (let index = 0; index < waiting.length && batch.length < MAX_BATCH; ) {
+  const sessions = new Set<string>();
+  for (let index = 0, lookedAt = 0; index < waiting.length && batch.length < MAX_BATCH && lookedAt < MAX_LOOKED_AT; lookedAt++) {
     const pending = waiting[index];
-    const key = `${pending.order.sessionId} ${pending.idempotencyKey}`;
-    if (keys.has(key)) {
+    if (sessions.has(pending.order.sessionId)) {
       index += 1;
       continue;
     }
-    keys.add(key);
+    sessions.add(pending.order.sessionId);
     batch.push(pending);
     waiting.splice(index, 1);
   }
