@@ -1,4 +1,5 @@
 import { MAX_ALIASES, MAX_TOKENS } from '../src/server/query-limits';
+import { SESSION } from './support/operations';
 import { DEMO, login, openSession } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -69,5 +70,38 @@ describe('limits on what one operation may ask for', () => {
   it('counts the aliases inside fragments too', async () => {
     const query = `query ($code: String!) { session(code: $code) { ...Codes } } fragment Codes on Session { ${aliasedQrCodes(MAX_ALIASES + 1)} }`;
     expect(errorCode(await graphql(test.url, query, { code }))).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  describe('the fields whose answer can be large (a session\'s orders, a log\'s events)', () => {
+    const refusedOverHttp = async (query: string) => {
+      const response = await graphql(test.url, query, { code });
+      expect(response.data ?? null).toBeNull();
+      expect(errorCode(response)).toBe('GRAPHQL_VALIDATION_FAILED');
+      return response.errors?.[0].message;
+    };
+
+    it('answers each of them once in an operation, as the SDK asks', async () => {
+      const query = `query ($code: String!) { session(code: $code) { code orders { id } } sessionEvents(code: $code) { seq } }`;
+      expect((await graphql(test.url, query, { code })).errors).toBeUndefined();
+      expect((await graphql(test.url, SESSION, { code })).errors).toBeUndefined();
+    });
+
+    it('refuses a session\'s orders under two aliases, over HTTP and over WebSocket', async () => {
+      const query = `query ($code: String!) { a: session(code: $code) { orders { id } } b: session(code: $code) { orders { id } } }`;
+      expect(await refusedOverHttp(query)).toMatch(/Session\.orders may be asked for once per operation/);
+
+      const client = webSocketClient(test.wsUrl);
+      const asking = new Subscriber(client, query, { code });
+      await asking.done;
+      await client.dispose();
+      expect(asking.items).toEqual([]);
+      expect(asking.errors.flat()).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    });
+
+    it('refuses them in a fragment spread twice, and for each item of a list', async () => {
+      await refusedOverHttp(`query ($code: String!) { session(code: $code) { ...Orders ...Orders } } fragment Orders on Session { more: orders { id } }`);
+      await refusedOverHttp(`query ($code: String!) { ...Events a: session(code: $code) { code } ...Events } fragment Events on Query { e: sessionEvents(code: $code) { seq } }`);
+      await refusedOverHttp(`query { sessions(locationId: 1) { nodes { orders { id } } } }`);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
+import { largeFieldsOnceRule } from './large-fields-rule';
 
 /**
  * Aliases one operation may use. Each alias runs its field again, and some fields call a
@@ -24,4 +25,5 @@ export const queryLimitRules: readonly ValidationRule[] = [
     propagateOnRejection: false,
     onReject: [(context, error) => context?.reportError(error)],
   }),
+  largeFieldsOnceRule,
 ];
