@@ -81,4 +81,14 @@ describe('the playground', () => {
     const origins = new Set(requestedUrls.map((url) => new URL(url).hostname));
     expect([...origins]).toEqual(['127.0.0.1']);
   });
+
+  it('answers 404 for a file it does not serve, also one named like a property every object has', async () => {
+    const base = new URL(test.url).origin;
+    for (const name of ['nothing.js', '__proto__', 'constructor', 'toString']) {
+      const response = await fetch(`${base}/playground/${name}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toMatch(/node_modules|Error/);
+    }
+  });
 });
+

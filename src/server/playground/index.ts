@@ -5,12 +5,12 @@ import { exampleTabs } from './example-tabs';
 export const PLAYGROUND_ASSETS_PATH = '/playground';
 
 /** Files of the IDE, straight from npm packages: the page needs nothing from the internet. */
-const assets: Record<string, string> = {
-  'graphiql.min.css': require.resolve('graphiql/graphiql.min.css'),
-  'graphiql.min.js': require.resolve('graphiql/graphiql.min.js'),
-  'react.production.min.js': join(dirname(require.resolve('react/package.json')), 'umd', 'react.production.min.js'),
-  'react-dom.production.min.js': join(dirname(require.resolve('react-dom/package.json')), 'umd', 'react-dom.production.min.js'),
-};
+const assets = new Map<string, string>([
+  ['graphiql.min.css', require.resolve('graphiql/graphiql.min.css')],
+  ['graphiql.min.js', require.resolve('graphiql/graphiql.min.js')],
+  ['react.production.min.js', join(dirname(require.resolve('react/package.json')), 'umd', 'react.production.min.js')],
+  ['react-dom.production.min.js', join(dirname(require.resolve('react-dom/package.json')), 'umd', 'react-dom.production.min.js')],
+]);
 
 /**
  * GraphiQL served by the service itself: queries and mutations over HTTP, subscriptions
@@ -20,7 +20,8 @@ const assets: Record<string, string> = {
 export function playgroundRouter(graphqlPath: string): Router {
   const router = express.Router();
   router.get(`${PLAYGROUND_ASSETS_PATH}/:file`, (req, res, next) => {
-    const file = assets[req.params.file];
+    // A Map: an object would also find __proto__ or toString, which sendFile then failed on with a stack trace.
+    const file = assets.get(req.params.file);
     if (!file) return next();
     res.sendFile(file, { maxAge: '1d', immutable: true });
   });
