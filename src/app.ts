@@ -13,6 +13,7 @@ import { Topics } from './pubsub/topics';
 import { orderedSchema } from './schema/build-schema';
 import { createErrorFormatter } from './server/format-error';
 import { createHttpApp, GRAPHQL_PATH } from './server/http';
+import { closeIdleConnections } from './server/idle-connections';
 import { createWebSocketServer } from './server/websocket';
 import { createServices, type Services } from './services';
 import { within } from './time-limit';
@@ -70,8 +71,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     headersTimeout: 10_000,
     requestTimeout: 30_000,
   });
-  // Also an answer the client does not read; ws takes this off the sockets it upgrades.
-  httpServer.setTimeout(config.httpIdleTimeoutMs);
+  closeIdleConnections(httpServer, config.httpIdleTimeoutMs);
   const webSockets = createWebSocketServer({
     httpServer,
     schema,

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { holdSessionRow, storedOrderCount } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { Subscriber, webSocketClient } from './support/graphql-client';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
@@ -37,6 +38,34 @@ describe('HTTP connections on which nothing moves', () => {
     socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl');
 
     await closed;
+  });
+
+  it('are closed when the client stops reading the answers it asked for', async () => {
+    const { socket, closed } = await rawConnection();
+    // Megabytes each, twenty times over: far more than the sockets' buffers hold.
+    const asked = 20;
+    socket.write('GET /playground/graphiql.min.js HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(asked));
+    socket.pause();
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_TIMEOUT_MS));
+    // A paused socket sees its end only once it reads again: what it gets now is what was sent before the cut.
+    let answers = 0;
+    socket.on('data', (chunk: Buffer) => (answers += chunk.toString('latin1').split('HTTP/1.1 200').length - 1));
+    socket.resume();
+
+    await closed;
+    expect(answers).toBeLessThan(asked);
+  });
+
+  it('answer a request that takes the service longer than the idle timeout to work on', async () => {
+    const session = await openSession(test.url, await login(test.url), 'Slow to write');
+    // The order's write waits on its session's row for three idle timeouts.
+    const lock = await holdSessionRow(test.databaseUrl, session.id);
+    const placing = placeOrder(test.url, session.code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_TIMEOUT_MS));
+    await lock.release();
+
+    expect((await placing).data.placeOrder.status).toBe('PLACED');
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
   });
 
   it('leave an idle WebSocket open: it delivers an order placed after the HTTP idle timeout', async () => {
