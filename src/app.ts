@@ -8,6 +8,7 @@ import { startSiblingDoubles, type SiblingDoubles } from './dev/siblings';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
 import { openDatabase } from './orm/database';
+import { SILENT_DATABASE_GRACE_MS } from './orm/orm-config';
 import { EventBus } from './pubsub/event-bus';
 import { Topics } from './pubsub/topics';
 import { orderedSchema } from './schema/build-schema';
@@ -93,6 +94,8 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     playground: config.playground,
     formatError,
+    // The longest a placeOrder takes within its limits: a sibling's answer, then its write.
+    drainMs: config.siblingTimeoutMs + config.databaseQueryTimeoutMs + SILENT_DATABASE_GRACE_MS,
   });
   httpServer.on('request', handler);
   await bus.connected();

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { App } from '../src/app';
-import { login, openSession } from './support/fixtures';
+import { holdSessionRow, storedOrderCount } from './support/database';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { Subscriber, webSocketClient } from './support/graphql-client';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { testRedisUrl } from './support/environment';
@@ -77,4 +78,21 @@ describe('stopping an instance', () => {
       await silentRedis.cut();
     }
   });
+
+  it('answers an order in flight that takes longer than Apollo would wait by default (10 s), within its limits', async () => {
+    // A DATABASE_QUERY_TIMEOUT_MS of 12 s: the order's write may wait 10.5 s on its session's row.
+    const instance = await test.startAnotherInstance({ databaseQueryTimeoutMs: 12_000 });
+    const session = await openSession(instance.url, await login(instance.url), 'Ordered while stopping');
+    const lock = await holdSessionRow(test.databaseUrl, session.id);
+    const placing = placeOrder(instance.url, session.code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = instance.stop();
+    await new Promise((resolve) => setTimeout(resolve, 10_300));
+    await lock.release();
+
+    expect((await placing).data.placeOrder.status).toBe('PLACED');
+    expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+    await stopping;
+  }, 30_000);
 });
+

@@ -38,6 +38,8 @@ export async function createHttpApp(options: {
   trustProxy: boolean;
   /** Serves the IDE and allows introspection. */
   playground: boolean;
+  /** How long a stop waits for HTTP requests in flight before ending their connections. */
+  drainMs: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }) {
   const { httpServer, schema, services, metrics } = options;
@@ -51,7 +53,7 @@ export async function createHttpApp(options: {
     // main.ts owns the signals: it drains this server, then closes Redis and the database.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs }),
       ApolloServerPluginLandingPageDisabled(),
       // No @cacheControl hints here: the default plugin would still wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
