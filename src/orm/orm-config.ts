@@ -1,5 +1,6 @@
 import { defineConfig, type PoolConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { parse } from 'pg-connection-string';
 import { entities } from '../entities';
 import type { Logger } from '../logger';
 import { migrations } from '../migrations';
@@ -52,16 +53,17 @@ export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOp
     allowGlobalContext: false,
     // knex reports pool trouble (a connection PostgreSQL dropped) with console.log; say it in our logs.
     driverOptions: {
-      ...(limited
-        ? {
-            connection: {
+      connection: {
+        ...connectionParameters(databaseUrl),
+        ...(limited
+          ? {
               statement_timeout: queryTimeoutMs,
               // A transaction our code left open by mistake would hold its rows' locks: PostgreSQL ends it.
               idle_in_transaction_session_timeout: queryTimeoutMs,
               query_timeout: queryTimeoutMs + SILENT_DATABASE_GRACE_MS,
-            },
-          }
-        : {}),
+            }
+          : {}),
+      },
       ...(logger
         ? {
             log: {
@@ -74,4 +76,15 @@ export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOp
         : {}),
     },
   });
+}
+
+const WHERE_TO_CONNECT = new Set(['host', 'port', 'user', 'password', 'database']);
+
+/**
+ * What DATABASE_URL says beyond where to connect, as pg takes it (sslmode as `ssl`,
+ * application_name, options …): MikroORM reads only host, port, user, password and database
+ * from its clientUrl, and the connections would silently go without TLS.
+ */
+function connectionParameters(databaseUrl: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(parse(databaseUrl)).filter(([key, value]) => !WHERE_TO_CONNECT.has(key) && value != null));
 }
