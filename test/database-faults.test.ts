@@ -1,4 +1,5 @@
 import type { App } from '../src/app';
+import { createLogger } from '../src/logger';
 import { holdSessionRow, lockWaits, queryRows, storedOrderCount } from './support/database';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { graphql, type GraphQLResponse } from './support/graphql-client';
@@ -143,3 +144,30 @@ describe('an instance whose statements wait on PostgreSQL past the time limit', 
     expect(await idleInTransaction(test.databaseUrl)).toEqual([]);
   });
 });
+
+describe('an instance started before its PostgreSQL takes connections', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp();
+  });
+  afterAll(() => test.stop());
+
+  it('waits for it, saying so, and then serves', async () => {
+    const database = new URL(test.databaseUrl);
+    const proxy = new TcpProxy('127.0.0.1', Number(database.port || 5432));
+    await proxy.open();
+    await proxy.cut(); // refused, as by a PostgreSQL not listening yet
+    database.port = String(proxy.port);
+    const logged: { message: string }[] = [];
+    const starting = test.startAnotherInstance({ databaseUrl: database.toString() }, createLogger('info', (line) => logged.push(JSON.parse(line))));
+    await waitFor(async () => logged.some((line) => line.message === 'waiting for the database'), 'the instance waiting');
+    await proxy.open();
+
+    const instance = await starting;
+    const session = await openSession(instance.url, await login(instance.url), 'Started early');
+    expect((await placeOrder(instance.url, session.code, ESPRESSO)).errors).toBeUndefined();
+    await instance.stop();
+    await proxy.cut();
+  });
+});
+

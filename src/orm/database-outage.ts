@@ -13,12 +13,14 @@ const QUERY_CANCELED = '57014';
  * error. Errors reach this from pg, knex's pool and MikroORM (which copies pg's fields).
  */
 export function databaseOutage(error: unknown): ServiceUnavailableError | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const { code } = error as { code?: unknown };
+  // Read by shape, not instanceof: Node's own network errors come from another realm under test runners.
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, message, name } = error as { code?: unknown; message?: unknown; name?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || NETWORK_CODES.has(code))) {
     return new ServiceUnavailableError('database', 'it cannot be reached');
   }
-  if (code === QUERY_CANCELED || NO_ANSWER.some((message) => error.message.includes(message)) || error.name === 'KnexTimeoutError') {
+  const text = String(message ?? '');
+  if (code === QUERY_CANCELED || NO_ANSWER.some((phrase) => text.includes(phrase)) || name === 'KnexTimeoutError') {
     return new ServiceUnavailableError('database', 'it did not answer in time');
   }
   return undefined;

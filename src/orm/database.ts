@@ -1,8 +1,17 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
 import { migrations } from '../migrations';
+import { databaseOutage } from './database-outage';
 import { ormConfig } from './orm-config';
+
+/**
+ * How long a start waits for PostgreSQL to take connections: an orchestrator may start the
+ * instances before it (or while its first start-up restarts it), and one that exited at once
+ * would stay down.
+ */
+export const DATABASE_START_WAIT_MS = 30_000;
 
 /** Any fixed number: the key of the advisory lock that lets one instance at a time migrate. */
 const MIGRATION_LOCK = 7_260_331;
@@ -17,7 +26,7 @@ const INVALID_CATALOG_NAME = '3D000';
  * their own, are not.
  */
 export async function openDatabase(databaseUrl: string, { logger, queryTimeoutMs }: { logger?: Logger; queryTimeoutMs: number }): Promise<MikroORM> {
-  await ensureDatabaseExists(databaseUrl);
+  await ensureDatabaseExists(databaseUrl, logger);
   const orm = await MikroORM.init(ormConfig(databaseUrl, { logger, queryTimeoutMs }));
   try {
     await requireUtf8(orm, databaseUrl);
@@ -52,10 +61,10 @@ async function migrate(databaseUrl: string, logger?: Logger): Promise<void> {
   }
 }
 
-async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
+async function ensureDatabaseExists(databaseUrl: string, logger?: Logger): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
-  if (!name || (await databaseExists(databaseUrl))) return;
+  if (!name || (await databaseExists(databaseUrl, logger))) return;
   url.pathname = '/postgres';
   // One plain connection (a second MikroORM for one query took twice as long).
   const admin = new Client({ connectionString: url.toString() });
@@ -76,19 +85,27 @@ async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
 
 /**
  * Whether the database can be connected to: asked of the database itself, so that a role
- * that may reach only its own database (as on managed PostgreSQL) can start.
+ * that may reach only its own database (as on managed PostgreSQL) can start. A PostgreSQL
+ * that does not take connections yet is asked again, for up to DATABASE_START_WAIT_MS.
  */
-async function databaseExists(databaseUrl: string): Promise<boolean> {
-  const probe = new Client({ connectionString: databaseUrl });
-  try {
-    await probe.connect();
-  } catch (error) {
-    // A connection that failed has closed itself.
-    if ((error as { code?: string }).code === INVALID_CATALOG_NAME) return false;
-    throw error;
+async function databaseExists(databaseUrl: string, logger?: Logger): Promise<boolean> {
+  const giveUpAt = Date.now() + DATABASE_START_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    const probe = new Client({ connectionString: databaseUrl });
+    try {
+      await probe.connect();
+      await probe.end();
+      return true;
+    } catch (error) {
+      // A connection that failed has closed itself.
+      if ((error as { code?: string }).code === INVALID_CATALOG_NAME) return false;
+      const { host } = new URL(databaseUrl);
+      if (!databaseOutage(error)) throw error;
+      if (Date.now() >= giveUpAt) throw new Error(`The database at ${host} cannot be reached: ${(error as Error).message}`);
+      logger?.warn('waiting for the database', { host, attempt, reason: (error as Error).message });
+      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+    }
   }
-  await probe.end();
-  return true;
 }
 
 /**
