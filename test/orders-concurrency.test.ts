@@ -252,6 +252,25 @@ describe('placing orders concurrently', () => {
     expect(errorCode(await placeOrder(test.url, session.code))).toBe('CONFLICT');
   });
 
+  it("writes another table's order in the next statement while one session's flood of orders waits", async () => {
+    const [held, flooded, other] = await Promise.all(range(1, 3).map(() => newSession()));
+    const lock = await holdSessionRow(test.databaseUrl, held.id);
+    const first = placeOrder(test.url, held.code);
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the first statement waiting on the lock');
+    const flood = range(1, 500).map(() => placeOrder(test.url, flooded.code));
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_orders_waiting_to_be_written')) === flood.length, 'the flood queued');
+    const otherOrder = placeOrder(test.url, other.code);
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_orders_waiting_to_be_written')) === flood.length + 1, 'the other order queued');
+    await lock.release();
+    await Promise.all([first, otherOrder, ...flood]);
+
+    // The held order's statement, then one with the flood's first and the other table's order.
+    const seqOf = async (sessionId: string) =>
+      (await queryRows<{ seq: number }>(test.databaseUrl, `select min(seq) as seq from location_events where type = 'OrderPlaced' and session_id = $1`, [sessionId]))[0].seq;
+    expect((await seqOf(other.id)) - (await seqOf(held.id))).toBeLessThanOrEqual(2);
+    expect(await storedSeqs(test.databaseUrl, flooded.id)).toEqual(range(1, MAX_ORDERS_PER_SESSION));
+  });
+
   it('plans the order statements without reading the orders table, however many orders the statistics last counted', async () => {
     // A young database: the statistics say there are hardly any orders, which made a key look-up's kept plan scan them all.
     await queryRows(test.databaseUrl, 'analyze orders');

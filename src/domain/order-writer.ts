@@ -10,7 +10,8 @@ interface Pending extends OrderToWrite {
 }
 
 interface LocationQueue {
-  waiting: Pending[];
+  /** Each session's waiting orders, oldest first; sessions in turn, from the longest waiting. */
+  bySession: Map<string, Pending[]>;
   writing: boolean;
 }
 
@@ -33,9 +34,13 @@ export class OrderWriter {
   /** The order's seqs once it is committed; null when it was not written (session not open or full, key used). */
   write(locationId: number, order: OrderToWrite): Promise<PlacedSeqs | null> {
     let queue = this.queues.get(locationId);
-    if (!queue) this.queues.set(locationId, (queue = { waiting: [], writing: false }));
+    if (!queue) this.queues.set(locationId, (queue = { bySession: new Map(), writing: false }));
+    const { bySession } = queue;
     const written = new Promise<PlacedSeqs | null>((resolve, reject) => {
-      (queue as LocationQueue).waiting.push({ ...order, written: resolve, failed: reject });
+      const sessionId = order.order.sessionId;
+      let waiting = bySession.get(sessionId);
+      if (!waiting) bySession.set(sessionId, (waiting = []));
+      waiting.push({ ...order, written: resolve, failed: reject });
     });
     this.observe.waiting(1);
     if (!queue.writing) void this.drain(locationId, queue);
@@ -44,8 +49,8 @@ export class OrderWriter {
 
   private async drain(locationId: number, queue: LocationQueue): Promise<void> {
     queue.writing = true;
-    while (queue.waiting.length > 0) {
-      const batch = takeBatch(queue.waiting);
+    while (queue.bySession.size > 0) {
+      const batch = takeBatch(queue.bySession);
       this.observe.waiting(-batch.length);
       try {
         const results = await insertPlacedOrders(this.sql, batch, this.orderLimit);
@@ -72,28 +77,25 @@ export class OrderWriter {
   }
 }
 
-/** Waiting orders looked at for one batch: a flood of one session's orders, each left for a later batch, is not read whole each time. */
-const MAX_LOOKED_AT = 4 * MAX_BATCH;
-
 /**
- * Takes up to MAX_BATCH orders off the queue, in arrival order, at most one of each session:
- * the statement counts a session's orders against its limit before its insert finds a key
- * already used, so a retry written beside a new order of its session could take that order's
- * place. The others wait for the next batch (a table rarely has two orders in flight), where
- * a second order under the same key also finds the first one committed.
+ * Takes the oldest waiting order of each of up to MAX_BATCH sessions, those waiting longest
+ * first; a session with more waiting goes to the back of the line. One order of a session per
+ * statement: the statement counts a session's orders against its limit before its insert
+ * finds a key already used, so a retry written beside a new order of its session could take
+ * that order's place. A second order under the same key also finds the first one committed.
+ * A session flooded with orders takes one place in each batch and holds up no other.
  */
-function takeBatch(waiting: Pending[]): Pending[] {
-  const batch: Pending[] = [];
-  const sessions = new Set<string>();
-  for (let index = 0, lookedAt = 0; index < waiting.length && batch.length < MAX_BATCH && lookedAt < MAX_LOOKED_AT; lookedAt++) {
-    const pending = waiting[index];
-    if (sessions.has(pending.order.sessionId)) {
-      index += 1;
-      continue;
-    }
-    sessions.add(pending.order.sessionId);
-    batch.push(pending);
-    waiting.splice(index, 1);
+function takeBatch(bySession: Map<string, Pending[]>): Pending[] {
+  const sessions: string[] = [];
+  for (const sessionId of bySession.keys()) {
+    if (sessions.length === MAX_BATCH) break;
+    sessions.push(sessionId);
   }
-  return batch;
+  return sessions.map((sessionId) => {
+    const waiting = bySession.get(sessionId) as Pending[];
+    const next = waiting.shift() as Pending;
+    bySession.delete(sessionId);
+    if (waiting.length > 0) bySession.set(sessionId, waiting);
+    return next;
+  });
 }
