@@ -94,8 +94,8 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     playground: config.playground,
     formatError,
-    // The longest a placeOrder takes within its limits: a sibling's answer, then its write.
-    drainMs: config.siblingTimeoutMs + config.databaseQueryTimeoutMs + SILENT_DATABASE_GRACE_MS,
+    // A placeOrder within its limits: a sibling's answer, the statement of the orders ahead of it, then its own.
+    drainMs: config.siblingTimeoutMs + 2 * (config.databaseQueryTimeoutMs + SILENT_DATABASE_GRACE_MS),
   });
   httpServer.on('request', handler);
   await bus.connected();
