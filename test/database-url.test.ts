@@ -23,6 +23,15 @@ describe('the parameters of DATABASE_URL', () => {
     expect(names.map((row) => row.application_name)).toContain('ordered-named');
   });
 
+  it('tell where to connect also as parameters (a socket directory as host)', async () => {
+    const { pathname } = new URL(test.databaseUrl);
+    const instance = await test.startAnotherInstance({ databaseUrl: `postgresql://postgres@db.invalid:5432${pathname}?host=/var/run/postgresql` });
+    const session = await openSession(instance.url, await login(instance.url), 'Over the socket');
+    await instance.stop();
+
+    expect(session.code).toMatch(/^[0-9a-f]{6}$/);
+  });
+
   it('ask for TLS on the connections of the pool when sslmode says so', () => {
     const connection = ormConfig('postgresql://ordered:secret@db.example:5432/ordered?sslmode=require').driverOptions?.connection as Record<string, unknown>;
     expect(connection.ssl).toBeTruthy();

@@ -78,13 +78,11 @@ export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOp
   });
 }
 
-const WHERE_TO_CONNECT = new Set(['host', 'port', 'user', 'password', 'database']);
-
 /**
- * What DATABASE_URL says beyond where to connect, as pg takes it (sslmode as `ssl`,
- * application_name, options …): MikroORM reads only host, port, user, password and database
- * from its clientUrl, and the connections would silently go without TLS.
+ * DATABASE_URL as pg reads it, parameters included (sslmode as `ssl`, application_name,
+ * options, a host given as a parameter …): MikroORM reads only host, port, user, password and
+ * database from its clientUrl, and the connections would silently go without TLS.
  */
 function connectionParameters(databaseUrl: string): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(parse(databaseUrl)).filter(([key, value]) => !WHERE_TO_CONNECT.has(key) && value != null));
+  return Object.fromEntries(Object.entries(parse(databaseUrl)).filter(([, value]) => value != null));
 }
