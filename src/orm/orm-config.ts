@@ -78,11 +78,18 @@ export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOp
   });
 }
 
+const WHERE_TO_CONNECT = new Set(['host', 'port', 'user', 'password', 'database']);
+
 /**
- * DATABASE_URL as pg reads it, parameters included (sslmode as `ssl`, application_name,
- * options, a host given as a parameter …): MikroORM reads only host, port, user, password and
- * database from its clientUrl, and the connections would silently go without TLS.
+ * DATABASE_URL's parameters as pg reads them (sslmode as `ssl`, application_name, options, a
+ * host given as a parameter …): MikroORM reads only host, port, user, password and database
+ * from its clientUrl, and the connections would silently go without TLS. Where to connect is
+ * taken from here only when a parameter says it: MikroORM decodes the URL's own parts as
+ * the start does when it creates the database (a percent-encoded name), and pg would not.
  */
 function connectionParameters(databaseUrl: string): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(parse(databaseUrl)).filter(([, value]) => value != null));
+  const given = new URL(databaseUrl).searchParams;
+  return Object.fromEntries(
+    Object.entries(parse(databaseUrl)).filter(([key, value]) => value != null && (!WHERE_TO_CONNECT.has(key) || given.has(key))),
+  );
 }
