@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { App } from '../src/app';
 import { createLogger } from '../src/logger';
 import { holdSessionRow, lockWaits, queryRows, storedOrderCount } from './support/database';
@@ -128,6 +129,27 @@ describe('an instance whose statements wait on PostgreSQL past the time limit', 
     // Once the lock is free it takes the next order at once, as the first of the session.
     expect((await placeOrder(test.url, session.code, ESPRESSO)).data.placeOrder.status).toBe('PLACED');
     expect(await storedOrderCount(test.databaseUrl, session.id)).toBe(1);
+  });
+
+  it('answers an order moved along as committed, also when reading it back would have waited past the limit', async () => {
+    const session = await openSession(test.url, token, 'Read back slowly');
+    const order = (await placeOrder(test.url, session.code, ESPRESSO)).data.placeOrder;
+    // The change waits on its session's row; by the time it commits, the order's items (which
+    // the change does not write, and an answer read back would) are locked.
+    const row = await holdSessionRow(test.databaseUrl, session.id);
+    const moving = graphql(test.url, SET_ORDER_STATUS, { orderId: order.id, status: 'ACCEPTED' }, token);
+    await waitFor(async () => (await lockWaits(test.databaseUrl)) === 1, 'the change waiting on the session row');
+    const items = new Client({ connectionString: test.databaseUrl });
+    await items.connect();
+    await items.query('begin');
+    await items.query('lock table order_items in access exclusive mode');
+    await row.release();
+
+    const moved = await moving;
+    await items.query('commit');
+    await items.end();
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data.setOrderStatus).toMatchObject({ id: order.id, status: 'ACCEPTED' });
   });
 
   it('rolls back a transaction whose statement timed out: the orders placed afterwards are all committed', async () => {

@@ -104,13 +104,14 @@ export class Sessions {
         if (error.message.includes('sessions_open_name_unique')) throw duplicateName(name);
         return undefined; // Another session took the code at the same moment: ask for a new one.
       });
-      if (opened) return em.findOneOrFail(Session, opened);
+      // As inserted, without reading it back: a read that timed out would answer a committed open as failed.
+      if (opened) return em.map(Session, opened);
     }
     throw new ServiceUnavailableError('codes', `no unused code in ${CODE_ATTEMPTS} attempts`);
   }
 
-  /** Inserts an open session and its SessionOpened event, publishes the event and returns the session's id. */
-  private async insert(session: { code: string; name: string; locationId: number; openedBy: number }): Promise<string> {
+  /** Inserts an open session and its SessionOpened event, publishes the event and returns the session's row. */
+  private async insert(session: { code: string; name: string; locationId: number; openedBy: number }): Promise<Record<string, unknown>> {
     const id = randomUUID();
     const openedAt = new Date();
     const events = await this.sql.transaction(async (tx) => {
@@ -119,20 +120,27 @@ export class Sessions {
       return [await appendLocationEvent(tx, { id, locationId: session.locationId }, 'SessionOpened', { code: session.code, name: session.name }, openedAt)];
     });
     this.publisher.publishCommitted(events);
-    return id;
+    const row = { id, code: session.code, name: session.name, location_id: session.locationId, opened_by: session.openedBy };
+    return { ...row, state: SessionState.OPEN, opened_at: openedAt, closed_at: null, last_seq: 0 };
   }
 
   /** Closes the session and tells its subscribers; closing a closed session changes nothing. */
-  async close(em: EntityManager, sessionId: string): Promise<Session> {
-    const events = await this.sql.transaction(async (tx) => {
-      const locked = await lockSession(tx, sessionId);
-      if (locked.state === SessionState.CLOSED) return [];
+  async close(em: EntityManager, session: Session): Promise<Session> {
+    const closing = await this.sql.transaction(async (tx) => {
+      const locked = await lockSession(tx, session.id);
+      if (locked.state === SessionState.CLOSED) return undefined;
       const closedAt = new Date();
-      await tx.rows("update sessions set state = 'CLOSED', closed_at = $2 where id = $1", [sessionId, closedAt]);
-      return recordSessionEvent(tx, locked, 'SessionClosed', { closedAt: closedAt.toISOString() }, closedAt);
+      await tx.rows("update sessions set state = 'CLOSED', closed_at = $2 where id = $1", [session.id, closedAt]);
+      return { closedAt, events: await recordSessionEvent(tx, locked, 'SessionClosed', { closedAt: closedAt.toISOString() }, closedAt) };
     });
-    this.publisher.publishCommitted(events);
-    return em.findOneOrFail(Session, sessionId, { refresh: true });
+    // Closed before: as it was then.
+    if (!closing) return em.findOneOrFail(Session, session.id, { refresh: true });
+    this.publisher.publishCommitted(closing.events);
+    // As committed, without reading it back: a read that timed out would answer a committed close as failed.
+    session.state = SessionState.CLOSED;
+    session.closedAt = closing.closedAt;
+    session.lastSeq = closing.events[0].event.seq;
+    return session;
   }
 
   /** A location's sessions, newest first, `first` at a time after the opaque cursor `after`. */

@@ -33,6 +33,6 @@ export class OrderResolver {
     await services.access.authenticate(credential);
     const order = await services.orders.find(em, parseUuid(orderId, 'orderId'));
     await services.access.requireOwner(credential, order.session.locationId);
-    return orderView(await services.orders.setStatus(em, order, status));
+    return orderView(await services.orders.setStatus(order, status));
   }
 }

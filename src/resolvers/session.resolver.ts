@@ -59,7 +59,7 @@ export class SessionResolver {
   ): Promise<SessionEntity> {
     const session = await services.sessions.byCode(em, code, client);
     await services.access.requireOwner(credential, session.locationId);
-    return services.sessions.close(em, session.id);
+    return services.sessions.close(em, session);
   }
 
   @FieldResolver(() => [Order], { description: 'Every order of the session, oldest first, as they stood at lastSeq.' })
