@@ -113,3 +113,29 @@ describe('errors outside production mode', () => {
     expect(response.data).toBeNull();
   });
 });
+
+describe('a query that does not fit the schema, without introspection (production without the playground)', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({ production: true, playground: false });
+  });
+  afterAll(() => test.stop());
+
+  const misspelled = '{ sesion(code: "abcdef") { id } }';
+
+  it('is refused over HTTP without naming the fields it may have meant', async () => {
+    const response = await graphql(test.url, misspelled);
+    expect(errorCode(response)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(response.errors?.[0].message).toBe('Cannot query field "sesion" on type "Query".');
+  });
+
+  it('is refused over WebSocket the same way', async () => {
+    const client = webSocketClient(test.wsUrl);
+    const asking = new Subscriber(client, misspelled, {});
+    await asking.done;
+    await client.dispose();
+    expect(asking.errors.flat()).toEqual([
+      expect.objectContaining({ message: 'Cannot query field "sesion" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    ]);
+  });
+});

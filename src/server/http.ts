@@ -48,6 +48,8 @@ export async function createHttpApp(options: {
     formatError: options.formatError,
     includeStacktraceInErrorResponses: !options.production,
     introspection: options.playground,
+    // Without introspection, "Did you mean …?" in validation errors would name the schema's fields.
+    hideSchemaDetailsFromClientErrors: !options.playground,
     validationRules: [...queryLimitRules],
     parseOptions: { maxTokens: MAX_TOKENS },
     // main.ts owns the signals: it drains this server, then closes Redis and the database.

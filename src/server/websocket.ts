@@ -106,7 +106,7 @@ export function createWebSocketServer(options: {
           return [new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } })];
         }
         const checked = documents.check(payload.query);
-        if (isErrorList(checked)) return checked;
+        if (isErrorList(checked)) return options.introspection ? checked : checked.map(withoutSuggestions);
         // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
         if (!getOperationAST(checked, payload.operationName)) return [new GraphQLError('Unable to identify operation')];
         operations.set(id, false);
@@ -194,3 +194,19 @@ function asBadUserInput(error: GraphQLError): GraphQLError {
 function isErrorList(checked: DocumentNode | readonly GraphQLError[]): checked is readonly GraphQLError[] {
   return Array.isArray(checked);
 }
+
+/**
+ * A validation error without graphql-js's "Did you mean …?", which names fields of a schema
+ * whose introspection is off (what Apollo's hideSchemaDetailsFromClientErrors does on HTTP).
+ */
+function withoutSuggestions(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message.replace(/ ?Did you mean(.+?)\?$/, ''), {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
