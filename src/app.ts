@@ -71,6 +71,8 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     // them byte by byte would otherwise hold a connection for minutes (Node's defaults).
     headersTimeout: 10_000,
     requestTimeout: 30_000,
+    // How often those two are checked (Node's default, 30 s, let a dripping client stay up to 40 s).
+    connectionsCheckingInterval: 1_000,
   });
   closeIdleConnections(httpServer, config.httpIdleTimeoutMs);
   const webSockets = createWebSocketServer({

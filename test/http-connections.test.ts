@@ -40,6 +40,21 @@ describe('HTTP connections on which nothing moves', () => {
     await closed;
   });
 
+  it('are closed when the headers of a request take more than 10 s to arrive, however steadily they drip', async () => {
+    const { socket, closed } = await rawConnection();
+    socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\n');
+    const sentAt = Date.now();
+    // A header line every half idle timeout: the connection never goes idle.
+    const drip = setInterval(() => socket.write(`X-Drip-${Date.now()}: 1\r\n`), IDLE_TIMEOUT_MS / 2);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+
+    await closed;
+    clearInterval(drip);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - sentAt).toBeLessThan(12_000);
+  }, 20_000);
+
   it('are closed when the client stops reading the answers it asked for', async () => {
     const { socket, closed } = await rawConnection();
     // Megabytes each, twenty times over: far more than the sockets' buffers hold.
