@@ -52,8 +52,9 @@ describe('HTTP connections on which nothing moves', () => {
     await closed;
     clearInterval(drip);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    expect(Date.now() - sentAt).toBeLessThan(12_000);
-  }, 20_000);
+    // Node's own check, every 30 s, let such a client stay up to 40 s.
+    expect(Date.now() - sentAt).toBeLessThan(20_000);
+  }, 30_000);
 
   it('are closed when the client stops reading the answers it asked for', async () => {
     const { socket, closed } = await rawConnection();
