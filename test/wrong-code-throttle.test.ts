@@ -88,22 +88,40 @@ describe('throttling wrong session codes per client, over all instances', () => 
     expect(elsewhere.data?.session.code).toBe(code);
   });
 
+  /** Another instance that trusts X-Forwarded-For, and how to ask it for a session as a client of a given address. */
+  async function behindProxy(): Promise<(address: string, sessionCode: string) => Promise<GraphQLResponse>> {
+    const instance = await test.startAnotherInstance({ trustProxy: true });
+    return async (address, sessionCode) => {
+      const body = JSON.stringify({ query: SESSION, variables: { code: sessionCode } });
+      const response = await fetch(instance.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body });
+      return (await response.json()) as GraphQLResponse;
+    };
+  }
+
   /** `count` distinct well-formed codes, none of them the session's. */
   function wrongCodes(count: number): string[] {
     return Array.from({ length: count }, (_, i) => (0xa00000 + i).toString(16)).filter((wrong) => wrong !== code);
   }
 
   it('counts an IPv6 client by its /64 network, whichever of its addresses it sends from', async () => {
-    const behindProxy = await test.startAnotherInstance({ trustProxy: true });
-    const from = async (address: string, sessionCode: string): Promise<GraphQLResponse> => {
-      const body = JSON.stringify({ query: SESSION, variables: { code: sessionCode } });
-      const response = await fetch(behindProxy.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body });
-      return (await response.json()) as GraphQLResponse;
-    };
+    const from = await behindProxy();
     const answers = [];
     for (const [index, wrong] of wrongCodes(LIMIT + 1).entries()) answers.push(errorCode(await from(`2001:db8:5:6::${index + 1}`, wrong)));
     expect(answers).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
     expect((await from('2001:db8:5:7::1', code)).data?.session.code).toBe(code);
+  });
+
+  it('counts a client behind a proxy that appends a port to X-Forwarded-For as one, whatever the port', async () => {
+    const from = await behindProxy();
+    const ports = wrongCodes(LIMIT + 1).map((wrong, index) => [wrong, 40_000 + index] as const);
+    const overIPv4 = [];
+    for (const [wrong, port] of ports) overIPv4.push(errorCode(await from(`203.0.113.7:${port}`, wrong)));
+    const overIPv6 = [];
+    for (const [wrong, port] of ports) overIPv6.push(errorCode(await from(`[2001:db8:9::1]:${port}`, wrong)));
+
+    expect(overIPv4).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
+    expect(overIPv6).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
+    expect((await from('203.0.113.8', code)).data?.session.code).toBe(code);
   });
 
   it('counts guesses sent all at once before answering any of them', async () => {

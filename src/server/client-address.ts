@@ -12,7 +12,7 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
   if (trustProxy) {
     const forwarded = request.headers['x-forwarded-for'];
     const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
-    if (last) return throttledAs(last);
+    if (last) return throttledAs(withoutPort(last));
   }
   return throttledAs(request.socket.remoteAddress ?? 'unknown');
 }
@@ -24,3 +24,15 @@ function throttledAs(address: string): string {
   const network = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
   return `${network.join(':')}::/64`;
 }
+
+/**
+ * An X-Forwarded-For entry without the port some proxies append (203.0.113.7:51234,
+ * [2001:db8::7]:443): each connection of one client comes from another port, and counted
+ * apart they would each get the whole allowance.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1];
+  return /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry)?.[1] ?? entry;
+}
+
