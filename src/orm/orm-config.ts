@@ -4,8 +4,9 @@ import { parse } from 'pg-connection-string';
 import { entities } from '../entities';
 import type { Logger } from '../logger';
 import { migrations } from '../migrations';
+import { awaitingAnswer } from './sql';
 
-type PgConnection = { query(text: string, callback: (error: Error | undefined) => void): void; _activeQuery?: unknown; _ending?: boolean };
+type PgConnection = { query(text: string, callback: (error: Error | undefined) => void): void; _ending?: boolean };
 
 /**
  * How much longer than PostgreSQL's own statement_timeout the client waits for an answer:
@@ -44,7 +45,7 @@ export function ormConfig(databaseUrl: string, { logger, queryTimeoutMs }: OrmOp
       // A statement that timed out leaves pg waiting for its answer on that connection (a
       // PostgreSQL that went silent, or failed over), and a connection being closed is gone:
       // neither is handed out again.
-      validate: (connection: PgConnection) => !connection._activeQuery && !connection._ending,
+      validate: (connection: PgConnection) => !awaitingAnswer(connection) && !connection._ending,
       // Statements we prepare (src/orm/sql.ts) are planned once per connection, not per run: the
       // order statement's custom plans cost more to make than to run. MikroORM prepares none.
       afterCreate: (connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void) =>

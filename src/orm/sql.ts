@@ -87,6 +87,6 @@ export class Sql {
 }
 
 /** Whether pg still waits for the answer to a statement sent on this connection (one that timed out). */
-function awaitingAnswer(connection: PoolClient): boolean {
-  return Boolean((connection as PoolClient & { _activeQuery?: unknown })._activeQuery);
+export function awaitingAnswer(connection: object): boolean {
+  return Boolean((connection as { _activeQuery?: unknown })._activeQuery);
 }

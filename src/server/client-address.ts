@@ -35,4 +35,3 @@ function withoutPort(entry: string): string {
   if (bracketed) return bracketed[1];
   return /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry)?.[1] ?? entry;
 }
-

@@ -13,9 +13,8 @@ export function closeIdleConnections(server: Server, idleMs: number): void {
   // Each socket's requests not yet answered in full, oldest first (HTTP/1.1 answers them in order).
   const unanswered = new WeakMap<Socket, { request: IncomingMessage; response: ServerResponse }[]>();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const socket = request.socket;
-    const queue = unanswered.get(socket) ?? [];
-    unanswered.set(socket, queue);
+    let queue = unanswered.get(request.socket);
+    if (!queue) unanswered.set(request.socket, (queue = []));
     queue.push({ request, response });
     // Emitted once the answer is sent in full, or the connection ended first.
     response.once('close', () => queue.splice(queue.findIndex((exchange) => exchange.response === response), 1));

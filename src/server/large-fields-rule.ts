@@ -35,7 +35,7 @@ export function largeFieldsOnceRule(context: ValidationContext): ASTVisitor {
         const field = isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[selection.name.value] : undefined;
         if (!field) continue; // __typename, or an unknown field that another rule reports
         const coordinate = `${parentType?.name}.${field.name}`;
-        if (LARGE_FIELDS.has(coordinate)) add(runs, new Map([[coordinate, 1]]));
+        if (LARGE_FIELDS.has(coordinate)) count(runs, coordinate, 1);
         if (selection.selectionSet) {
           add(runs, runsOf(selection.selectionSet, getNamedType(field.type)), isListType(getNullableType(field.type)) ? 2 : 1);
         }
@@ -77,5 +77,9 @@ export function largeFieldsOnceRule(context: ValidationContext): ASTVisitor {
 }
 
 function add(into: Runs, from: Runs, times = 1): void {
-  for (const [coordinate, runs] of from) into.set(coordinate, Math.min(2, (into.get(coordinate) ?? 0) + runs * times));
+  for (const [coordinate, runs] of from) count(into, coordinate, runs * times);
+}
+
+function count(into: Runs, coordinate: string, runs: number): void {
+  into.set(coordinate, Math.min(2, (into.get(coordinate) ?? 0) + runs));
 }

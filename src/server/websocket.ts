@@ -209,4 +209,3 @@ function withoutSuggestions(error: GraphQLError): GraphQLError {
     extensions: error.extensions,
   });
 }
-
