@@ -60,6 +60,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     authCacheTtlMs: config.authCacheTtlMs,
     productCacheTtlMs: config.productCacheTtlMs,
     wrongCodeLimitPerMinute: config.wrongCodeLimitPerMinute,
+    loginFailureLimitPerHour: config.loginFailureLimitPerHour,
     sessionOrderLimit: config.sessionOrderLimit,
     joinUrlBase: config.joinUrlBase,
   });

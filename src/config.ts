@@ -29,6 +29,8 @@ export interface Config {
   joinUrlBase?: string;
   /** Wrong session codes one client may try per minute before RATE_LIMITED. */
   wrongCodeLimitPerMinute: number;
+  /** Failed logins of one username from one client per hour before RATE_LIMITED (ten times that per client). */
+  loginFailureLimitPerHour: number;
   /** How long verification and ownership answers are reused. */
   authCacheTtlMs: number;
   /** How long a location's menu (names and prices) is reused for orders and the menu query. */
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     siblingTimeoutMs: integer('SIBLING_TIMEOUT_MS', 3000, 50, 60000),
     joinUrlBase: url('JOIN_URL_BASE', http),
     wrongCodeLimitPerMinute: integer('WRONG_CODE_LIMIT_PER_MINUTE', 20, 1, 1000000),
+    loginFailureLimitPerHour: integer('LOGIN_FAILURE_LIMIT_PER_HOUR', 10, 1, 1000000),
     sessionOrderLimit: integer('SESSION_ORDER_LIMIT', 200, 1, 1000000000),
     authCacheTtlMs: integer('AUTH_CACHE_TTL_MS', 30000, 0, 60000),
     productCacheTtlMs: integer('PRODUCT_CACHE_TTL_MS', 5000, 0, 60000),

@@ -4,6 +4,7 @@ import { Access } from './domain/access';
 import { Catalog } from './domain/catalog';
 import { CredentialRevocations } from './domain/credential-revocations';
 import { EventPublisher } from './domain/event-publisher';
+import { FailedLoginThrottle } from './domain/failed-login-throttle';
 import { Orders } from './domain/orders';
 import { Sessions } from './domain/sessions';
 import { EventStreams } from './domain/streams';
@@ -21,6 +22,8 @@ export interface Services {
   bus: EventBus;
   siblings: Siblings;
   access: Access;
+  /** Failed logins per username and client, counted over all instances. */
+  failedLogins: FailedLoginThrottle;
   /** Logouts, told to every instance. */
   revocations: CredentialRevocations;
   /** The locations' menus, briefly reused. */
@@ -43,6 +46,7 @@ export function createServices(options: {
   authCacheTtlMs: number;
   productCacheTtlMs: number;
   wrongCodeLimitPerMinute: number;
+  loginFailureLimitPerHour: number;
   sessionOrderLimit: number;
   joinUrlBase?: string;
   /** How often quiet live streams are checked against their logs (default 1 s). */
@@ -62,6 +66,7 @@ export function createServices(options: {
     logger,
     metrics: options.metrics,
     access,
+    failedLogins: FailedLoginThrottle.create(bus, options.loginFailureLimitPerHour),
     revocations: new CredentialRevocations(bus, access, logger),
     sessions: new Sessions(sql, siblings.codes, publisher, WrongCodeThrottle.create(bus, options.wrongCodeLimitPerMinute)),
     catalog,

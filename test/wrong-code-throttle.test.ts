@@ -1,29 +1,13 @@
-import { request } from 'node:http';
 import type { App } from '../src/app';
 import { closedPort } from './support/dead-servers';
 import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
-import { errorCode, graphql, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
+import { errorCode, graphql, graphqlFrom, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
 import { login, openSession, placeOrder } from './support/fixtures';
 import { MENU, SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 
 const LIMIT = 5;
 const WRONG_CODES = ['abcdef', '012345', 'xyz!', 'ffffff', '999999', 'a1b2c3'];
-
-/** One GraphQL request over HTTP from another loopback address, i.e. from another client. */
-function graphqlFrom(localAddress: string, url: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
-  return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ query, variables });
-    const sending = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve(JSON.parse(text)));
-    });
-    sending.on('error', reject);
-    sending.end(body);
-  });
-}
 
 describe('throttling wrong session codes per client, over all instances', () => {
   let test: TestApp;

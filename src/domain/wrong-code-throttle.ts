@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EventBus } from '../pubsub/event-bus';
 import { Topics } from '../pubsub/topics';
 import { upTo } from './cache-bounds';
 import { RateLimitedError } from './errors';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
+import { sharedAllowance } from './shared-allowance';
 
 const WINDOW_SECONDS = 60;
 
@@ -48,13 +49,7 @@ export class WrongCodeThrottle {
   }
 
   static create(bus: EventBus, limitPerMinute: number): WrongCodeThrottle {
-    const options = { points: limitPerMinute, duration: WINDOW_SECONDS, keyPrefix: `${bus.namespace}wrong-codes` };
-    const inMemory = new RateLimiterMemory(options);
-    const redis = bus.commandConnection;
-    const allowance = redis
-      ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: inMemory })
-      : inMemory;
-    return new WrongCodeThrottle(allowance, bus);
+    return new WrongCodeThrottle(sharedAllowance(bus, 'wrong-codes', limitPerMinute, WINDOW_SECONDS), bus);
   }
 
   /** Refuses a client whose allowance is used up, without asking Redis. */

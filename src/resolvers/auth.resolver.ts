@@ -8,13 +8,21 @@ import type { GraphQLContext } from './context';
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => Credential, { description: "Signs a representative in through the verification service." })
+  @Mutation(() => Credential, {
+    description: 'Signs a representative in through the verification service. Failed logins are limited per username and client (RATE_LIMITED).',
+  })
   async login(
     @Arg('username') username: string,
     @Arg('password') password: string,
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, client }: GraphQLContext,
   ): Promise<Credential> {
-    const credential = await services.siblings.verification.login(username, password);
+    const attempt = await services.failedLogins.attempt(username, client);
+    const credential = await services.siblings.verification.login(username, password).catch((error: unknown) => {
+      // A wrong password keeps its attempt counted; anything else (the service unavailable) was no guess.
+      if (!(error instanceof UnauthenticatedError)) attempt.giveBack();
+      throw error;
+    });
+    attempt.succeeded();
     return { ...credential, token: formatToken(credential) };
   }
 

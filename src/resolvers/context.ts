@@ -17,7 +17,7 @@ export class GraphQLContext {
     readonly services: Services,
     /** The representative's credential as presented; verified only when an operation needs it. */
     readonly credential: Credential | null | 'malformed',
-    /** The client's address, for throttling wrong session codes. */
+    /** The client's address, for throttling wrong session codes and failed logins. */
     readonly client: string,
   ) {}
 

@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import { request } from 'node:http';
 import WebSocket from 'ws';
 
 export interface GraphQLResponse<Data = any> {
@@ -19,6 +20,21 @@ export async function graphql<Data = any>(
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<Data>;
+}
+
+/** One GraphQL request over HTTP from another loopback address, i.e. from another client. */
+export function graphqlFrom(localAddress: string, url: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query, variables });
+    const sending = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve(JSON.parse(text)));
+    });
+    sending.on('error', reject);
+    sending.end(body);
+  });
 }
 
 /** The first error's extensions.code, or undefined. */

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { EventBus } from '../pubsub/event-bus';
+import { RateLimitedError } from './errors';
+import { sharedAllowance } from './shared-allowance';
+
+const WINDOW_SECONDS = 60 * 60;
+/** A client may fail with this many times the usernames' allowance, over all usernames it tries. */
+const CLIENT_ALLOWANCE_FACTOR = 10;
+
+/** One login, paid for from the allowances before the verification service is asked. */
+export interface LoginAttempt {
+  /** The password was right: the username's failures from this client are forgotten. */
+  succeeded(): void;
+  /** Neither right nor wrong (the verification service could not answer): the attempt is given back. */
+  giveBack(): void;
+}
+
+/**
+ * Passwords cannot be guessed through `login` at the speed the service answers: failed logins
+ * are counted per username and client (limit per hour) and per client over all usernames (ten
+ * times that), in Redis over all instances. Every login takes its attempt before the
+ * verification service is asked, so guesses sent all at once are counted too; one with a wrong
+ * password keeps it. A client, as for wrong codes, is an IPv4 address or an IPv6 /64 network.
+ * Guessing from many addresses at once is for the verification service to notice: locking a
+ * username whatever the address would let anyone lock a representative out.
+ */
+export class FailedLoginThrottle {
+  private constructor(
+    private readonly byUsername: RateLimiterAbstract,
+    private readonly byClient: RateLimiterAbstract,
+  ) {}
+
+  static create(bus: EventBus, limitPerHour: number): FailedLoginThrottle {
+    return new FailedLoginThrottle(
+      sharedAllowance(bus, 'failed-logins:user', limitPerHour, WINDOW_SECONDS),
+      sharedAllowance(bus, 'failed-logins:client', limitPerHour * CLIENT_ALLOWANCE_FACTOR, WINDOW_SECONDS),
+    );
+  }
+
+  /** Takes one attempt from both allowances, or refuses (taking none) if either is used up. */
+  async attempt(username: string, client: string): Promise<LoginAttempt> {
+    const userKey = `${client} ${usernameKey(username)}`;
+    const [byUsername, byClient] = await Promise.all([take(this.byUsername, userKey), take(this.byClient, client)]);
+    if (!byUsername.allowed || !byClient.allowed) {
+      if (byUsername.allowed) this.giveBackQuietly(this.byUsername, userKey);
+      if (byClient.allowed) this.giveBackQuietly(this.byClient, client);
+      throw tooMany(Math.max(byUsername.allowed ? 0 : byUsername.msBeforeNext, byClient.allowed ? 0 : byClient.msBeforeNext));
+    }
+    return {
+      succeeded: () => {
+        this.byUsername.delete(userKey).catch(() => undefined);
+        this.giveBackQuietly(this.byClient, client);
+      },
+      giveBack: () => {
+        this.giveBackQuietly(this.byUsername, userKey);
+        this.giveBackQuietly(this.byClient, client);
+      },
+    };
+  }
+
+  private giveBackQuietly(allowance: RateLimiterAbstract, key: string): void {
+    allowance.reward(key, 1).catch(() => undefined);
+  }
+}
+
+async function take(allowance: RateLimiterAbstract, key: string): Promise<{ allowed: boolean; msBeforeNext: number }> {
+  try {
+    await allowance.consume(key, 1);
+    return { allowed: true, msBeforeNext: 0 };
+  } catch (refusal) {
+    if (refusal instanceof RateLimiterRes) return { allowed: false, msBeforeNext: refusal.msBeforeNext };
+    throw refusal;
+  }
+}
+
+/** Usernames in any case count as one, and however long, make a key of a fixed size. */
+function usernameKey(username: string): string {
+  return createHash('sha256').update(username.normalize('NFC').toLowerCase()).digest('base64url');
+}
+
+function tooMany(msBeforeNext: number): RateLimitedError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return new RateLimitedError(`Too many failed logins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`, { retryAfterSeconds });
+}

@@ -1,0 +1,96 @@
+import { closedPort } from './support/dead-servers';
+import { DEMO } from './support/fixtures';
+import { errorCode, graphql, graphqlFrom, type GraphQLResponse } from './support/graphql-client';
+import { LOGIN } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const LIMIT = 3;
+const wrongPassword: { username: string; password: string } = { username: DEMO.representative.username, password: 'not-the-password' };
+
+describe('throttling failed logins per username and client, over all instances', () => {
+  let test: TestApp;
+
+  beforeEach(async () => {
+    test = await startTestApp({ loginFailureLimitPerHour: LIMIT });
+  });
+  afterEach(() => test.stop());
+
+  const logIn = (who: { username: string; password: string }, url = test.url) => graphql(url, LOGIN, who);
+  async function codesOf(logins: Promise<GraphQLResponse>[]): Promise<(string | undefined)[]> {
+    return (await Promise.all(logins)).map(errorCode);
+  }
+  async function failInTurn(count: number, who = wrongPassword, url = test.url): Promise<(string | undefined)[]> {
+    const codes = [];
+    for (let i = 0; i < count; i++) codes.push(errorCode(await logIn(who, url)));
+    return codes;
+  }
+
+  it('answers three wrong passwords with UNAUTHENTICATED, then refuses even the right one with RATE_LIMITED', async () => {
+    expect(await failInTurn(LIMIT)).toEqual(Array(LIMIT).fill('UNAUTHENTICATED'));
+    const refused = await logIn(DEMO.representative);
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.[0]).toMatchObject({
+      message: 'Too many failed logins; try again in 60 minutes',
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+    });
+    expect(refused.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(3500);
+  });
+
+  it('counts a username in any case as one', async () => {
+    await failInTurn(LIMIT, { ...wrongPassword, username: 'DEMO' });
+    expect(errorCode(await logIn(DEMO.representative))).toBe('RATE_LIMITED');
+  });
+
+  it('keeps letting that username in from another client address', async () => {
+    await failInTurn(LIMIT);
+    const elsewhere = await graphqlFrom('127.0.0.2', test.url, LOGIN, DEMO.representative);
+    expect(elsewhere.errors).toBeUndefined();
+    expect(elsewhere.data?.login.token).toEqual(expect.any(String));
+  });
+
+  it("forgets a username's failures from a client once it logs in there", async () => {
+    expect(await failInTurn(LIMIT - 1)).toEqual(Array(LIMIT - 1).fill('UNAUTHENTICATED'));
+    expect((await logIn(DEMO.representative)).errors).toBeUndefined();
+    expect(await failInTurn(LIMIT + 1)).toEqual([...Array(LIMIT).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
+
+  it('counts guesses sent all at once before any is answered', async () => {
+    const codes = await codesOf(Array.from({ length: 10 }, () => logIn(wrongPassword)));
+    expect(codes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(LIMIT);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(10 - LIMIT);
+  });
+
+  it('does not count logins that succeed: one in flight holds an attempt only until it is answered', async () => {
+    for (let round = 0; round < 2; round++) expect(await codesOf(Array.from({ length: LIMIT }, () => logIn(DEMO.representative)))).toEqual(Array(LIMIT).fill(undefined));
+    expect(await failInTurn(LIMIT)).toEqual(Array(LIMIT).fill('UNAUTHENTICATED'));
+  });
+
+  it('limits a client to ten times as many failures over all usernames', async () => {
+    const usernames = Array.from({ length: 10 }, (_, i) => `guesser-${i}`);
+    for (const username of usernames) expect(await failInTurn(LIMIT, { username, password: 'guess' })).toEqual(Array(LIMIT).fill('UNAUTHENTICATED'));
+    expect(errorCode(await logIn({ username: 'one-more', password: 'guess' }))).toBe('RATE_LIMITED');
+    expect(errorCode(await logIn(DEMO.representative))).toBe('RATE_LIMITED');
+    expect((await graphqlFrom('127.0.0.2', test.url, LOGIN, DEMO.representative)).errors).toBeUndefined();
+  });
+
+  it('adds up the failures a client spreads over two instances', async () => {
+    const other = await test.startAnotherInstance();
+    const codes = [];
+    for (let i = 0; i <= LIMIT; i++) codes.push(errorCode(await logIn(wrongPassword, i % 2 === 0 ? test.url : other.url)));
+    expect(codes).toEqual([...Array(LIMIT).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
+
+  it('does not count a login the verification service could not answer', async () => {
+    const down = await closedPort();
+    const { url: doubles } = test.doubles;
+    const cut = await test.startAnotherInstance({ siblings: { verification: down.url, locations: doubles, products: doubles, codes: doubles } });
+    expect(await failInTurn(LIMIT + 2, wrongPassword, cut.url)).toEqual(Array(LIMIT + 2).fill('SERVICE_UNAVAILABLE'));
+    expect(await failInTurn(LIMIT + 1)).toEqual([...Array(LIMIT).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
+
+  it('still throttles, on its own, an instance that cannot reach Redis', async () => {
+    const nowhere = await closedPort();
+    const cutOff = await test.startAnotherInstance({ redisUrl: nowhere.url.replace('http:', 'redis:') });
+    expect(await failInTurn(LIMIT + 1, wrongPassword, cutOff.url)).toEqual([...Array(LIMIT).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
+});
