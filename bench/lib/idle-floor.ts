@@ -96,7 +96,7 @@ async function orderStatementCommits(databaseUrl: string, count: number, gapMs: 
   try {
     // Lower case: no code the codes double hands out.
     const code = `f${process.pid.toString(36).slice(-5)}`;
-    await client.query(INSERT_SESSION, [sessionId, code, 'idle floor', FLOOR_LOCATION, new Date().toISOString(), 0]);
+    await client.query(INSERT_SESSION, [sessionId, code, 'idle floor', FLOOR_LOCATION, new Date().toISOString(), 0, null]);
     let orders = 0;
     return await spaced(count, gapMs, async () => {
       const values = placeOrderParameters(sampleOrder(sessionId), `idle-floor-${(orders += 1)}`, 1_000_000_000);

@@ -22,7 +22,7 @@ type Documents = {
     "mutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    userId\n    sessionKey\n    token\n  }\n}": typeof types.LoginDocument,
     "mutation Logout {\n  logout\n}": typeof types.LogoutDocument,
     "query MyLocations {\n  myLocations {\n    id\n    name\n    description\n    address\n  }\n}": typeof types.MyLocationsDocument,
-    "mutation OpenSession($locationId: Int!, $name: String!) {\n  openSession(locationId: $locationId, name: $name) {\n    ...SessionFields\n  }\n}": typeof types.OpenSessionDocument,
+    "mutation OpenSession($locationId: Int!, $name: String!, $idempotencyKey: String) {\n  openSession(\n    locationId: $locationId\n    name: $name\n    idempotencyKey: $idempotencyKey\n  ) {\n    ...SessionFields\n  }\n}": typeof types.OpenSessionDocument,
     "mutation PlaceOrder($code: String!, $items: [OrderItemInput!]!, $idempotencyKey: String!) {\n  placeOrder(code: $code, items: $items, idempotencyKey: $idempotencyKey) {\n    ...OrderFields\n  }\n}": typeof types.PlaceOrderDocument,
     "subscription SessionEvents($code: String!, $afterSeq: Int!) {\n  sessionEvents(code: $code, afterSeq: $afterSeq) {\n    ...SessionEventFields\n  }\n}": typeof types.SessionEventsDocument,
     "query SessionQrCode($code: String!) {\n  session(code: $code) {\n    code\n    qrCode {\n      content\n      svg\n      dataUri\n    }\n  }\n}": typeof types.SessionQrCodeDocument,
@@ -38,7 +38,7 @@ const documents: Documents = {
     "mutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    userId\n    sessionKey\n    token\n  }\n}": types.LoginDocument,
     "mutation Logout {\n  logout\n}": types.LogoutDocument,
     "query MyLocations {\n  myLocations {\n    id\n    name\n    description\n    address\n  }\n}": types.MyLocationsDocument,
-    "mutation OpenSession($locationId: Int!, $name: String!) {\n  openSession(locationId: $locationId, name: $name) {\n    ...SessionFields\n  }\n}": types.OpenSessionDocument,
+    "mutation OpenSession($locationId: Int!, $name: String!, $idempotencyKey: String) {\n  openSession(\n    locationId: $locationId\n    name: $name\n    idempotencyKey: $idempotencyKey\n  ) {\n    ...SessionFields\n  }\n}": types.OpenSessionDocument,
     "mutation PlaceOrder($code: String!, $items: [OrderItemInput!]!, $idempotencyKey: String!) {\n  placeOrder(code: $code, items: $items, idempotencyKey: $idempotencyKey) {\n    ...OrderFields\n  }\n}": types.PlaceOrderDocument,
     "subscription SessionEvents($code: String!, $afterSeq: Int!) {\n  sessionEvents(code: $code, afterSeq: $afterSeq) {\n    ...SessionEventFields\n  }\n}": types.SessionEventsDocument,
     "query SessionQrCode($code: String!) {\n  session(code: $code) {\n    code\n    qrCode {\n      content\n      svg\n      dataUri\n    }\n  }\n}": types.SessionQrCodeDocument,
@@ -78,7 +78,7 @@ export function graphql(source: "query MyLocations {\n  myLocations {\n    id\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "mutation OpenSession($locationId: Int!, $name: String!) {\n  openSession(locationId: $locationId, name: $name) {\n    ...SessionFields\n  }\n}"): typeof import('./graphql').OpenSessionDocument;
+export function graphql(source: "mutation OpenSession($locationId: Int!, $name: String!, $idempotencyKey: String) {\n  openSession(\n    locationId: $locationId\n    name: $name\n    idempotencyKey: $idempotencyKey\n  ) {\n    ...SessionFields\n  }\n}"): typeof import('./graphql').OpenSessionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -106,6 +106,7 @@ export type MyLocationsQuery = { myLocations: Array<{ id: number, name: string, 
 export type OpenSessionMutationVariables = Exact<{
   locationId: number;
   name: string;
+  idempotencyKey?: string | null | undefined;
 }>;
 
 
@@ -424,8 +425,12 @@ export const MyLocationsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MyLocationsQuery, MyLocationsQueryVariables>;
 export const OpenSessionDocument = new TypedDocumentString(`
-    mutation OpenSession($locationId: Int!, $name: String!) {
-  openSession(locationId: $locationId, name: $name) {
+    mutation OpenSession($locationId: Int!, $name: String!, $idempotencyKey: String) {
+  openSession(
+    locationId: $locationId
+    name: $name
+    idempotencyKey: $idempotencyKey
+  ) {
     ...SessionFields
   }
 }

@@ -1,16 +1,11 @@
 import { JoinSessionDocument, PlaceOrderDocument, type PlaceOrderMutationVariables } from '../generated/graphql';
 import { OrderedClient, type ClientOptions } from './client';
-import { OrderedError } from './errors';
+import { newIdempotencyKey, sendWithRetries, type RetryOptions } from './idempotent-retry';
 import type { Order, Product, SessionWithOrders } from './types';
 
 export interface CustomerClientOptions extends ClientOptions {
   /** How placeOrder retries when no answer arrived (NETWORK_ERROR), always with the same idempotency key. */
-  placeOrderRetry?: {
-    /** Retries after the first attempt (default 3). */
-    retries?: number;
-    /** Wait before retry number `attempt` (1, 2 …); default 250 ms doubling. */
-    delayMs?: (attempt: number) => number;
-  };
+  placeOrderRetry?: RetryOptions;
 }
 
 export interface PlaceOrderOptions {
@@ -29,13 +24,11 @@ export interface JoinedSession {
  * watch the session. Customers are anonymous: the code is their key.
  */
 export class CustomerClient extends OrderedClient {
-  private readonly retries: number;
-  private readonly delayMs: (attempt: number) => number;
+  private readonly placeOrderRetry: RetryOptions;
 
   constructor(options: CustomerClientOptions) {
     super(options);
-    this.retries = options.placeOrderRetry?.retries ?? 3;
-    this.delayMs = options.placeOrderRetry?.delayMs ?? ((attempt) => 250 * 2 ** (attempt - 1));
+    this.placeOrderRetry = options.placeOrderRetry ?? {};
   }
 
   /**
@@ -53,19 +46,9 @@ export class CustomerClient extends OrderedClient {
    * `error.idempotencyKey` for a later retry by the caller.
    */
   async placeOrder(variables: Omit<PlaceOrderMutationVariables, 'idempotencyKey'>, options: PlaceOrderOptions = {}): Promise<Order> {
-    const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (await this.request(PlaceOrderDocument, { ...variables, idempotencyKey })).placeOrder;
-      } catch (error) {
-        const retryable = error instanceof OrderedError && error.code === 'NETWORK_ERROR';
-        if (!retryable || attempt >= this.retries) {
-          if (error instanceof OrderedError) error.idempotencyKey = idempotencyKey;
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.delayMs(attempt + 1)));
-      }
-    }
+    return sendWithRetries(options.idempotencyKey ?? newIdempotencyKey(), this.placeOrderRetry, async (idempotencyKey) => {
+      return (await this.request(PlaceOrderDocument, { ...variables, idempotencyKey })).placeOrder;
+    });
   }
 
   protected credential(): undefined {
@@ -75,17 +58,4 @@ export class CustomerClient extends OrderedClient {
 
 export function createCustomerClient(options: CustomerClientOptions): CustomerClient {
   return new CustomerClient(options);
-}
-
-/** A random UUID (v4), from crypto.randomUUID where there is one (Node, secure browser contexts). */
-export function newIdempotencyKey(): string {
-  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string; getRandomValues?: (bytes: Uint8Array) => Uint8Array } }).crypto;
-  if (webCrypto?.randomUUID) return webCrypto.randomUUID();
-  const bytes = new Uint8Array(16);
-  if (webCrypto?.getRandomValues) webCrypto.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -38,7 +38,7 @@ export class OrderedError extends Error {
   readonly extensions: Readonly<Record<string, unknown>>;
   /** Every error of the answer, as the service sent them. */
   readonly errors: readonly GraphQLErrorPayload[];
-  /** Set on a failed placeOrder: pass it back as `idempotencyKey` to retry without a second order. */
+  /** Set on a failed placeOrder or openSession: pass it back as `idempotencyKey` to retry without making a second one. */
   idempotencyKey?: string;
 
   constructor(code: OrderedErrorCode | (string & {}), message: string, options: { errors?: readonly GraphQLErrorPayload[]; extensions?: Record<string, unknown>; cause?: unknown } = {}) {

@@ -5,8 +5,9 @@
  * both speak HTTP for queries and mutations and graphql-ws for session subscriptions that
  * resume after a dropped connection without losing or repeating an event.
  */
-export { createCustomerClient, CustomerClient, newIdempotencyKey, type CustomerClientOptions, type JoinedSession, type PlaceOrderOptions } from './customer';
-export { createRepresentativeClient, RepresentativeClient, type RepresentativeClientOptions } from './representative';
+export { createCustomerClient, CustomerClient, type CustomerClientOptions, type JoinedSession, type PlaceOrderOptions } from './customer';
+export { createRepresentativeClient, RepresentativeClient, type OpenSessionOptions, type RepresentativeClientOptions } from './representative';
+export { newIdempotencyKey, type RetryOptions } from './idempotent-retry';
 export { OrderedClient, type ClientOptions } from './client';
 export {
   EventSubscription,

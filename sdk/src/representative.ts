@@ -14,12 +14,20 @@ import {
 } from '../generated/graphql';
 import { OrderedClient, type ClientOptions } from './client';
 import { OrderedError } from './errors';
+import { newIdempotencyKey, sendWithRetries, type RetryOptions } from './idempotent-retry';
 import { LocationSubscription, type LocationSubscriptionOptions } from './event-subscription';
 import type { Credential, Location, OrderStatusUpdate, QrCode, Session, SessionPage } from './types';
 
 export interface RepresentativeClientOptions extends ClientOptions {
   /** A token from an earlier `login` (e.g. kept in storage), instead of logging in again. */
   token?: string;
+  /** How openSession retries when no answer arrived (NETWORK_ERROR), always with the same idempotency key. */
+  openSessionRetry?: RetryOptions;
+}
+
+export interface OpenSessionOptions {
+  /** Reuse the key of an earlier attempt (e.g. `error.idempotencyKey`); by default the SDK makes a new one. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -29,10 +37,12 @@ export interface RepresentativeClientOptions extends ClientOptions {
  */
 export class RepresentativeClient extends OrderedClient {
   private currentToken?: string;
+  private readonly openSessionRetry: RetryOptions;
 
   constructor(options: RepresentativeClientOptions) {
     super(options);
     this.currentToken = options.token;
+    this.openSessionRetry = options.openSessionRetry ?? {};
   }
 
   /** The credential in use (`<user id>:<session key>`), to keep for a later `createRepresentativeClient({ token })`. */
@@ -76,9 +86,16 @@ export class RepresentativeClient extends OrderedClient {
     } while (after);
   }
 
-  /** Opens a session for a table; the name is unique among the location's open sessions (else CONFLICT). */
-  async openSession(variables: OpenSessionMutationVariables): Promise<Session> {
-    return (await this.request(OpenSessionDocument, variables)).openSession;
+  /**
+   * Opens a session for a table; the name is unique among the location's open sessions (else
+   * CONFLICT). Like placeOrder, it carries an idempotency key the SDK makes and is retried with
+   * it when no answer arrived: the service then answers with the session the first attempt
+   * opened instead of CONFLICT on its name. A failure carries the key as `error.idempotencyKey`.
+   */
+  async openSession(variables: Omit<OpenSessionMutationVariables, 'idempotencyKey'>, options: OpenSessionOptions = {}): Promise<Session> {
+    return sendWithRetries(options.idempotencyKey ?? newIdempotencyKey(), this.openSessionRetry, async (idempotencyKey) => {
+      return (await this.request(OpenSessionDocument, { ...variables, idempotencyKey })).openSession;
+    });
   }
 
   /** Closes the session: subscribers get SessionClosed and no further order is accepted. */

@@ -6,6 +6,7 @@ import type { Sql } from '../orm/sql';
 import type { Catalog } from './catalog';
 import { BadInputError, ConflictError, NotFoundError, SessionClosedError } from './errors';
 import type { EventPublisher } from './event-publisher';
+import { validIdempotencyKey } from './idempotency-key';
 import { formatCents, MAX_CENTS, toCents } from './money';
 import { OrderWriter } from './order-writer';
 import { orderPlacedEvents, readEvents, recordSessionEvent } from './session-events';
@@ -16,7 +17,6 @@ import { newOrderView, orderView as orderViewOf, type OrderView } from './views'
 export const MAX_ITEMS = 50;
 export const MAX_QUANTITY = 99;
 export const MAX_NOTE_LENGTH = 500;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
 
 export interface OrderLine {
   productId: number;
@@ -179,16 +179,6 @@ function validateLines(lines: OrderLine[]): void {
     }
     if (note && !storable(note)) throw new BadInputError('A note must be Unicode text without NUL characters', { field: 'items.note' });
   }
-}
-
-function validIdempotencyKey(key: string): string {
-  if (key.length === 0 || characterCount(key) > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new BadInputError(`An idempotency key has 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, { field: 'idempotencyKey' });
-  }
-  if (!storable(key)) throw new BadInputError('An idempotency key must be Unicode text without NUL characters', { field: 'idempotencyKey' });
-  // Blank is what a client sends when it forgot to make one; taken as a key, it would merge unrelated orders.
-  if (key.trim() === '') throw new BadInputError('An idempotency key cannot be only white space', { field: 'idempotencyKey' });
-  return key;
 }
 
 function sessionClosed(): SessionClosedError {

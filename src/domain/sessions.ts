@@ -9,6 +9,7 @@ import type { Sql, SqlTransaction } from '../orm/sql';
 import { upTo } from './cache-bounds';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { EventPublisher } from './event-publisher';
+import { validIdempotencyKey } from './idempotency-key';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 import { appendLocationEvent } from './location-events';
 import { recordSessionEvent } from './session-events';
@@ -91,32 +92,52 @@ export class Sessions {
     return key;
   }
 
-  async open(em: EntityManager, input: { locationId: number; name: string; openedBy: number }): Promise<Session> {
+  /**
+   * Opens a session with a new code. Under an idempotency key already used at the location, it
+   * is the session that key opened, as it stands now (CONFLICT if that one has another name).
+   */
+  async open(em: EntityManager, input: { locationId: number; name: string; openedBy: number; idempotencyKey?: string | null }): Promise<Session> {
     const name = validName(input.name);
-    if (await em.count(Session, { locationId: input.locationId, name, state: SessionState.OPEN })) {
-      throw duplicateName(name);
-    }
+    const key = input.idempotencyKey == null ? null : validIdempotencyKey(input.idempotencyKey);
+    const earlier = () => (key ? this.openedUnder(em, input.locationId, key, name) : Promise.resolve(undefined));
+    // The name taken: by the session this key opened, when the same open was sent again (also at once)?
+    const earlierOrDuplicate = async () => (await earlier()) ?? Promise.reject(duplicateName(name));
+    const opened = await earlier();
+    if (opened) return opened;
+    if (await em.count(Session, { locationId: input.locationId, name, state: SessionState.OPEN })) return earlierOrDuplicate();
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       const code = await this.codes.newCode();
       if (await em.count(Session, { code })) continue;
-      const opened = await this.insert({ ...input, name, code }).catch((error: unknown) => {
+      const inserted = await this.insert({ ...input, name, code, key }).catch(async (error: unknown) => {
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
-        if (error.message.includes('sessions_open_name_unique')) throw duplicateName(name);
+        const nameOrKeyTaken = ['sessions_open_name_unique', 'sessions_location_open_key_unique'].some((index) => error.message.includes(index));
+        if (nameOrKeyTaken) return earlierOrDuplicate();
         return undefined; // Another session took the code at the same moment: ask for a new one.
       });
+      if (inserted instanceof Session) return inserted;
       // As inserted, without reading it back: a read that timed out would answer a committed open as failed.
-      if (opened) return em.map(Session, opened);
+      if (inserted) return em.map(Session, inserted);
     }
     throw new ServiceUnavailableError('codes', `no unused code in ${CODE_ATTEMPTS} attempts`);
   }
 
+  /** The session an earlier open at the location made under this key, if one did; it must have had the same name. */
+  private async openedUnder(em: EntityManager, locationId: number, key: string, name: string): Promise<Session | undefined> {
+    const [row] = await this.sql.rows<Record<string, unknown>>('select * from sessions where location_id = $1 and open_key = $2', [locationId, key]);
+    if (!row) return undefined;
+    if (row.name !== name) {
+      throw new ConflictError(`This idempotency key already opened the session "${String(row.name)}" at this location`, { field: 'idempotencyKey' });
+    }
+    return em.map(Session, row);
+  }
+
   /** Inserts an open session and its SessionOpened event, publishes the event and returns the session's row. */
-  private async insert(session: { code: string; name: string; locationId: number; openedBy: number }): Promise<Record<string, unknown>> {
+  private async insert(session: { code: string; name: string; locationId: number; openedBy: number; key: string | null }): Promise<Record<string, unknown>> {
     const id = randomUUID();
     const openedAt = new Date();
     const events = await this.sql.transaction(async (tx) => {
-      // Inserted first, so a taken code or name fails before the location's counter is locked.
-      await tx.rows(INSERT_SESSION, [id, session.code, session.name, session.locationId, openedAt, session.openedBy]);
+      // Inserted first, so a taken code, name or key fails before the location's counter is locked.
+      await tx.rows(INSERT_SESSION, [id, session.code, session.name, session.locationId, openedAt, session.openedBy, session.key]);
       return [await appendLocationEvent(tx, { id, locationId: session.locationId }, 'SessionOpened', { code: session.code, name: session.name }, openedAt)];
     });
     this.publisher.publishCommitted(events);
@@ -180,8 +201,8 @@ export async function lockSession(tx: SqlTransaction, sessionId: string): Promis
 
 /** An open session's row; its log is empty (`last_seq` 0). */
 export const INSERT_SESSION = `
-  insert into sessions (id, code, name, location_id, state, opened_at, opened_by, last_seq)
-  values ($1, $2, $3, $4, 'OPEN', $5, $6, 0)`;
+  insert into sessions (id, code, name, location_id, state, opened_at, opened_by, last_seq, open_key)
+  values ($1, $2, $3, $4, 'OPEN', $5, $6, 0, $7)`;
 
 function validName(raw: string): string {
   const name = raw.trim();

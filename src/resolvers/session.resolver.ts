@@ -41,15 +41,20 @@ export class SessionResolver {
     return services.catalog.menu(session.locationId);
   }
 
-  @Mutation(() => Session, { description: 'Opens a session for a table; its name is unique among the open sessions of the location.' })
+  @Mutation(() => Session, {
+    description:
+      'Opens a session for a table; its name is unique among the open sessions of the location. Sending the same idempotencyKey again for the location returns the session it opened (as it stands now) instead of a new one.',
+  })
   async openSession(
     @Arg('locationId', () => Int) locationId: number,
     @Arg('name', { description: '1 to 200 characters, e.g. "Table 2".' }) name: string,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: '1 to 100 characters, new for each session the representative means to open.' })
+    idempotencyKey: string | null | undefined,
     @Ctx() { em, services, credential }: GraphQLContext,
   ): Promise<SessionEntity> {
     parsePositiveId(locationId, 'locationId');
     const openedBy = await services.access.requireOwner(credential, locationId);
-    return services.sessions.open(em, { locationId, name, openedBy });
+    return services.sessions.open(em, { locationId, name, openedBy, idempotencyKey });
   }
 
   @Mutation(() => Session, { description: 'Closes the session: subscribers are told and no further order is accepted.' })

@@ -8,6 +8,8 @@ export const DEMO = {
   rival: { username: 'rival', password: 'rival-password' },
   cafe: 1,
   rivalBistro: 2,
+  /** The demo representative's second location. */
+  beerGarden: 3,
   espresso: { id: 1, price: '2.40' },
   cappuccino: { id: 2, price: '3.20' },
   croissant: { id: 3, price: '2.10' },

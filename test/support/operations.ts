@@ -6,8 +6,8 @@ export const LOGIN = /* GraphQL */ `
 `;
 
 export const OPEN_SESSION = /* GraphQL */ `
-  mutation OpenSession($locationId: Int!, $name: String!) {
-    openSession(locationId: $locationId, name: $name) { id code name locationId state lastSeq openedAt closedAt }
+  mutation OpenSession($locationId: Int!, $name: String!, $idempotencyKey: String) {
+    openSession(locationId: $locationId, name: $name, idempotencyKey: $idempotencyKey) { id code name locationId state lastSeq openedAt closedAt }
   }
 `;
 
