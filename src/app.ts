@@ -86,6 +86,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     introspection: config.playground,
     keepAliveMs: config.webSocketKeepAliveMs,
+    webSocketsPerClient: config.webSocketsPerClient,
   });
   const { handler, apollo } = await createHttpApp({
     httpServer,

@@ -38,6 +38,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly refusedWebSockets = new Counter({
+    name: 'ordered_websockets_refused_total',
+    help: 'WebSocket handshakes refused because the client held WS_CONNECTIONS_PER_CLIENT already',
+    registers: [this.registry],
+  });
+
   readonly activeSubscriptions = new Gauge({
     name: 'ordered_subscriptions_active',
     help: 'GraphQL subscriptions streaming now',

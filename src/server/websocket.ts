@@ -20,6 +20,7 @@ import { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { BoundedWebSocket } from './bounded-websocket';
 import { clientAddress } from './client-address';
+import { ConnectionsPerClient } from './connections-per-client';
 import { DocumentCache } from './document-cache';
 import { isUnexpectedError } from './format-error';
 import { GRAPHQL_PATH } from './http';
@@ -56,14 +57,22 @@ export function createWebSocketServer(options: {
   formatError: FormatError;
   /** How often idle sockets are pinged (0: never); see Config.webSocketKeepAliveMs. */
   keepAliveMs: number;
+  /** WebSockets one client may hold on this instance (0: no limit); see Config.webSocketsPerClient. */
+  webSocketsPerClient: number;
 }) {
   const { services, formatError, metrics, logger } = options;
+  const perClient = new ConnectionsPerClient(options.webSocketsPerClient);
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: GRAPHQL_PATH,
     maxPayload: 256 * 1024,
     perMessageDeflate: false,
     WebSocket: BoundedWebSocket,
+    verifyClient: ({ req }, answer) => {
+      if (perClient.admit(clientAddress(req, options.trustProxy), req.socket)) return answer(true);
+      metrics.refusedWebSockets.inc();
+      answer(false, 429, 'Too many WebSockets from this address');
+    },
   });
   const sockets = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket) => {
