@@ -26,6 +26,7 @@ import { isUnexpectedError } from './format-error';
 import { GRAPHQL_PATH } from './http';
 import { queryLimitRules } from './query-limits';
 import { subscribeSharingExecution } from './shared-execution';
+import { trimToOperation } from './subscribe-payload';
 
 /** How long clients get to answer the closing handshake when the server stops. */
 const CLOSE_GRACE_MS = 1_000;
@@ -117,9 +118,10 @@ export function createWebSocketServer(options: {
         const checked = documents.check(payload.query);
         if (isErrorList(checked)) return options.introspection ? checked : checked.map(withoutSuggestions);
         // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
-        if (!getOperationAST(checked, payload.operationName)) return [new GraphQLError('Unable to identify operation')];
+        const operation = getOperationAST(checked, payload.operationName);
+        if (!operation) return [new GraphQLError('Unable to identify operation')];
         operations.set(id, false);
-        return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues: payload.variables };
+        return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues: trimToOperation(payload, operation) };
       },
       // A subscription keeps its context as long as it streams; its EntityManager is forked only if used.
       context: (ctx) =>

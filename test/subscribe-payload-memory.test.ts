@@ -1,0 +1,63 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import WebSocket from 'ws';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { scrapeMetric } from './support/metrics';
+import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { acknowledgedSocket } from './support/raw-socket';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+function heapUsed(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+/** JSON of about `bytes` that parses into many small objects: `{"p":[{},{},…]}`. */
+const manyObjects = (bytes: number) => `{"p":[${new Array(Math.floor(bytes / 3)).fill('{}').join(',')}]}`;
+const SUBSCRIPTIONS = 50;
+
+/**
+ * graphql-ws keeps a Subscribe message as long as its subscription streams. A frame of 200 KB
+ * of `{}`s in the payload's extensions, or in a variable the operation does not declare, parsed
+ * into about 6 MB of objects, kept by each of a socket's 50 subscriptions (about 290 MB a socket).
+ */
+describe('what a streaming subscription keeps of its Subscribe message', () => {
+  let test: TestApp;
+  let code: string;
+  beforeAll(async () => {
+    test = await startTestApp();
+    ({ code } = await openSession(test.url, await login(test.url), 'Padded subscribes'));
+  });
+  afterAll(() => test.stop());
+
+  async function subscribePadded(socket: WebSocket, where: 'extensions' | 'variables'): Promise<void> {
+    const before = await scrapeMetric(test.url, 'ordered_subscriptions_active');
+    const padding = manyObjects(200_000);
+    for (let id = 1; id <= SUBSCRIPTIONS; id++) {
+      const payload = JSON.stringify({ query: SESSION_EVENTS_SUBSCRIPTION, variables: { code, afterSeq: 0 } }).slice(0, -1);
+      const padded = where === 'extensions' ? `${payload},"extensions":${padding}}` : payload.replace('"afterSeq":0}', `"afterSeq":0,"unused":${padding}}`) + '}';
+      socket.send(`{"id":"${id}","type":"subscribe","payload":${padded}}`);
+    }
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === before + SUBSCRIPTIONS, 'the streams live');
+  }
+
+  it.each(['extensions', 'variables'] as const)('keeps nothing of what the payload carries in its %s beyond what the operation runs on', async (where) => {
+    const start = heapUsed();
+    const { socket, messages } = await acknowledgedSocket(test.wsUrl);
+    await subscribePadded(socket, where);
+    const held = heapUsed() - start;
+
+    // The subscriptions stream as if nothing had been added.
+    await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+    await waitFor(async () => messages.filter((message) => message.type === 'next').length >= SUBSCRIPTIONS, 'an event on every subscription');
+    socket.terminate();
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === 0, 'the streams ended');
+
+    // What the raw frames themselves take (graphql-ws keeps each, 10 MB in all) and the streams, not 290 MB.
+    expect(held).toBeLessThan(40e6);
+  });
+});
