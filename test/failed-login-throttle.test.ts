@@ -1,10 +1,23 @@
+import { Redis } from 'ioredis';
+import { Topics } from '../src/pubsub/topics';
 import { closedPort } from './support/dead-servers';
+import { testRedisUrl } from './support/environment';
 import { DEMO } from './support/fixtures';
 import { errorCode, graphql, graphqlFrom, type GraphQLResponse } from './support/graphql-client';
 import { LOGIN } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const LIMIT = 3;
+
+/** How many of the test app's keys in Redis start with `prefix` (after its namespace). */
+async function redisKeys(test: TestApp, prefix: string): Promise<number> {
+  const redis = new Redis(testRedisUrl());
+  try {
+    return (await redis.keys(`${Topics.namespaceFor(test.databaseUrl)}${prefix}*`)).length;
+  } finally {
+    redis.disconnect();
+  }
+}
 const wrongPassword: { username: string; password: string } = { username: DEMO.representative.username, password: 'not-the-password' };
 
 describe('throttling failed logins per username and client, over all instances', () => {
@@ -48,10 +61,25 @@ describe('throttling failed logins per username and client, over all instances',
     expect(elsewhere.data?.login.token).toEqual(expect.any(String));
   });
 
-  it("forgets a username's failures from a client once it logs in there", async () => {
+  it('keeps counting the failures before a login that succeeded, which gives its own attempt back', async () => {
     expect(await failInTurn(LIMIT - 1)).toEqual(Array(LIMIT - 1).fill('UNAUTHENTICATED'));
     expect((await logIn(DEMO.representative)).errors).toBeUndefined();
-    expect(await failInTurn(LIMIT + 1)).toEqual([...Array(LIMIT).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+    expect(await failInTurn(2)).toEqual(['UNAUTHENTICATED', 'RATE_LIMITED']);
+  });
+
+  it('counts guesses answered after a login that succeeded beside them', async () => {
+    const guesses = Array.from({ length: LIMIT - 1 }, () => logIn(wrongPassword));
+    const [right] = await Promise.all([logIn(DEMO.representative), ...guesses]);
+    expect(right.errors).toBeUndefined();
+    expect(await failInTurn(2)).toEqual(['UNAUTHENTICATED', 'RATE_LIMITED']);
+  });
+
+  it('makes no count per username for a client already refused', async () => {
+    const usernames = Array.from({ length: 10 * LIMIT }, (_, i) => `guesser-${i}`);
+    for (const username of usernames) await logIn({ username, password: 'guess' });
+    const keysBefore = await redisKeys(test, 'failed-logins:user');
+    for (let i = 0; i < 20; i++) expect(errorCode(await logIn({ username: `refused-${i}`, password: 'guess' }))).toBe('RATE_LIMITED');
+    expect(await redisKeys(test, 'failed-logins:user')).toBe(keysBefore);
   });
 
   it('counts guesses sent all at once before any is answered', async () => {

@@ -10,9 +10,7 @@ const CLIENT_ALLOWANCE_FACTOR = 10;
 
 /** One login, paid for from the allowances before the verification service is asked. */
 export interface LoginAttempt {
-  /** The password was right: the username's failures from this client are forgotten. */
-  succeeded(): void;
-  /** Neither right nor wrong (the verification service could not answer): the attempt is given back. */
+  /** The password was right, or the verification service could not answer: the attempt is given back. */
   giveBack(): void;
 }
 
@@ -21,9 +19,9 @@ export interface LoginAttempt {
  * are counted per username and client (limit per hour) and per client over all usernames (ten
  * times that), in Redis over all instances. Every login takes its attempt before the
  * verification service is asked, so guesses sent all at once are counted too; one with a wrong
- * password keeps it. A client, as for wrong codes, is an IPv4 address or an IPv6 /64 network.
- * Guessing from many addresses at once is for the verification service to notice: locking a
- * username whatever the address would let anyone lock a representative out.
+ * password keeps it, any other gives it back. A client, as for wrong codes, is an IPv4 address
+ * or an IPv6 /64 network. Guessing from many addresses at once is for the verification service
+ * to notice: locking a username whatever the address would let anyone lock a representative out.
  */
 export class FailedLoginThrottle {
   private constructor(
@@ -38,29 +36,39 @@ export class FailedLoginThrottle {
     );
   }
 
-  /** Takes one attempt from both allowances, or refuses (taking none) if either is used up. */
+  /** Takes one attempt from both allowances, or refuses if either is used up. */
   async attempt(username: string, client: string): Promise<LoginAttempt> {
+    // The client's allowance first: a client already refused makes no key per username it tries.
+    const byClient = await take(this.byClient, client);
+    if (!byClient.allowed) throw tooMany(byClient.msBeforeNext);
     const userKey = `${client} ${usernameKey(username)}`;
-    const [byUsername, byClient] = await Promise.all([take(this.byUsername, userKey), take(this.byClient, client)]);
-    if (!byUsername.allowed || !byClient.allowed) {
-      if (byUsername.allowed) this.giveBackQuietly(this.byUsername, userKey);
-      if (byClient.allowed) this.giveBackQuietly(this.byClient, client);
-      throw tooMany(Math.max(byUsername.allowed ? 0 : byUsername.msBeforeNext, byClient.allowed ? 0 : byClient.msBeforeNext));
+    const byUsername = await take(this.byUsername, userKey).catch((error: unknown) => {
+      void giveBack(this.byClient, client);
+      throw error;
+    });
+    if (!byUsername.allowed) {
+      void giveBack(this.byClient, client);
+      throw tooMany(byUsername.msBeforeNext);
     }
     return {
-      succeeded: () => {
-        this.byUsername.delete(userKey).catch(() => undefined);
-        this.giveBackQuietly(this.byClient, client);
-      },
       giveBack: () => {
-        this.giveBackQuietly(this.byUsername, userKey);
-        this.giveBackQuietly(this.byClient, client);
+        void giveBack(this.byUsername, userKey);
+        void giveBack(this.byClient, client);
       },
     };
   }
+}
 
-  private giveBackQuietly(allowance: RateLimiterAbstract, key: string): void {
-    allowance.reward(key, 1).catch(() => undefined);
+/**
+ * One attempt back, if the window it was taken in still counts it: a reward on a key that
+ * expired meanwhile would start a new window at -1, one attempt more than the limit.
+ */
+async function giveBack(allowance: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    const counted = await allowance.get(key);
+    if (counted && counted.consumedPoints > 0) await allowance.reward(key, 1);
+  } catch {
+    // Redis away: the attempt stays counted until its window ends.
   }
 }
 

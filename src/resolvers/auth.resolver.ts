@@ -22,7 +22,7 @@ export class AuthResolver {
       if (!(error instanceof UnauthenticatedError)) attempt.giveBack();
       throw error;
     });
-    attempt.succeeded();
+    attempt.giveBack();
     return { ...credential, token: formatToken(credential) };
   }
 
