@@ -15,6 +15,7 @@ import { orderedSchema } from './schema/build-schema';
 import { createErrorFormatter } from './server/format-error';
 import { createHttpApp, GRAPHQL_PATH } from './server/http';
 import { closeIdleConnections } from './server/idle-connections';
+import { LargeOperationGate } from './server/large-operations';
 import { createWebSocketServer } from './server/websocket';
 import { createServices, type Services } from './services';
 import { within } from './time-limit';
@@ -76,6 +77,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     connectionsCheckingInterval: 1_000,
   });
   closeIdleConnections(httpServer, config.httpIdleTimeoutMs);
+  const largeOperations = new LargeOperationGate(schema, (change) => metrics.largeOperationsWaiting.inc(change));
   const webSockets = createWebSocketServer({
     httpServer,
     schema,
@@ -87,6 +89,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     introspection: config.playground,
     keepAliveMs: config.webSocketKeepAliveMs,
     webSocketsPerClient: config.webSocketsPerClient,
+    largeOperations,
   });
   const { handler, apollo } = await createHttpApp({
     httpServer,
@@ -98,6 +101,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     playground: config.playground,
     formatError,
+    largeOperations,
     // A placeOrder within its limits: a sibling's answer, the statement of the orders ahead of it, then its own.
     drainMs: config.siblingTimeoutMs + 2 * (config.databaseQueryTimeoutMs + SILENT_DATABASE_GRACE_MS),
   });

@@ -44,6 +44,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly largeOperationsWaiting = new Gauge({
+    name: 'ordered_large_operations_waiting',
+    help: "Operations asking for a session's orders or a page of a log, waiting for their client's turn",
+    registers: [this.registry],
+  });
+
   readonly activeSubscriptions = new Gauge({
     name: 'ordered_subscriptions_active',
     help: 'GraphQL subscriptions streaming now',

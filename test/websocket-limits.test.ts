@@ -1,4 +1,5 @@
 import { MAX_UNSENT_BYTES } from '../src/server/bounded-websocket';
+import { LARGE_OPERATIONS_PER_CLIENT, LARGE_OPERATIONS_WAITING_PER_CLIENT } from '../src/server/large-operations';
 import { MAX_OPERATIONS_PER_SOCKET } from '../src/server/websocket';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { Subscriber, webSocketClient } from './support/graphql-client';
@@ -36,15 +37,16 @@ describe('the limits of one WebSocket', () => {
   it('cuts off a client that asks and does not read, once more than MAX_UNSENT_BYTES wait for it', async () => {
     const { code } = await openSession(test.url, token, 'Large orders');
     const items = Array.from({ length: 50 }, () => ({ productId: DEMO.espresso.id, quantity: 1, note: 'n'.repeat(500) }));
-    for (let order = 0; order < 20; order++) expect((await placeOrder(test.url, code, items)).errors).toBeUndefined();
+    for (let order = 0; order < 60; order++) expect((await placeOrder(test.url, code, items)).errors).toBeUndefined();
     const open = await scrapeMetric(test.url, 'ordered_websockets_open');
     const { socket } = await acknowledgedSocket(test.wsUrl);
     expect(await scrapeMetric(test.url, 'ordered_websockets_open')).toBe(open + 1);
 
-    // About 0.6 MB per answer; a hundred of them is more than the limit and the sockets' buffers hold.
+    // About 1.8 MB per answer. A client's large operations run two at a time and twenty more wait
+    // (the rest are refused), yet those 22 answers are more than the limit and the sockets' buffers hold.
     socket.pause();
-    const answers = Math.ceil((3 * MAX_UNSENT_BYTES) / 600_000);
-    for (let id = 1; id <= answers; id++) socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: SESSION, variables: { code } } }));
+    expect((LARGE_OPERATIONS_PER_CLIENT + LARGE_OPERATIONS_WAITING_PER_CLIENT) * 1_800_000).toBeGreaterThan(2 * MAX_UNSENT_BYTES);
+    for (let id = 1; id <= MAX_OPERATIONS_PER_SOCKET; id++) socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: SESSION, variables: { code } } }));
 
     await waitFor(async () => (await scrapeMetric(test.url, 'ordered_websockets_open')) === open, 'the socket cut off', 20_000);
     socket.terminate();

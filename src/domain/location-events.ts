@@ -50,7 +50,7 @@ const APPEND_LOCATION_EVENT = `
 
 /** The location's events with `seq > afterSeq`, oldest first. */
 export async function readLocationEvents(sql: Sql, locationId: number, afterSeq: number, limit = 2 ** 31 - 1): Promise<LocationEventRecord[]> {
-  const rows = await sql.rows<{ seq: number; type: LocationEventType; at: string; session_id: string; payload: never }>(
+  const rows = await sql.logRows<{ seq: number; type: LocationEventType; at: string; session_id: string; payload: never }>(
     'select seq, type, at, session_id, payload from location_events where location_id = $1 and seq > $2 order by seq limit $3',
     [locationId, afterSeq, limit],
   );

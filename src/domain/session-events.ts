@@ -65,7 +65,7 @@ export function orderPlacedEvents(session: SessionKey, order: OrderView, seqs: P
 
 /** The session's events with `seq > afterSeq`, oldest first. */
 export async function readEvents(sql: Sql, sessionId: string, afterSeq: number, limit = 2 ** 31 - 1): Promise<SessionEventRecord[]> {
-  const rows = await sql.rows<{ session_id: string; seq: number; type: SessionEventType; at: string; payload: never }>(
+  const rows = await sql.logRows<{ session_id: string; seq: number; type: SessionEventType; at: string; payload: never }>(
     'select session_id, seq, type, at, payload from session_events where session_id = $1 and seq > $2 order by seq limit $3',
     [sessionId, afterSeq, limit],
   );

@@ -1,5 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import pLimit from 'p-limit';
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
+
+/** Reads of an event log that run at once: below the pool's 10 connections, which writes then always find. */
+export const LOG_READS_AT_ONCE = 3;
 
 interface PooledClient {
   acquireConnection(): Promise<PoolClient>;
@@ -21,8 +25,19 @@ export interface SqlTransaction {
  */
 export class Sql {
   private readonly prepared = new Map<string, string>();
+  private readonly logReads = pLimit(LOG_READS_AT_ONCE);
 
   constructor(private readonly orm: MikroORM) {}
+
+  /**
+   * The rows of a read of an event log, which can be megabytes (a session at its limits, a
+   * replay from the start): at most LOG_READS_AT_ONCE wait on PostgreSQL at once, the others in
+   * line here. Anyone holding a code may ask for a whole log, many times at once; the pool's
+   * connections stay for orders and every other statement.
+   */
+  logRows<Row extends QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
+    return this.logReads(() => this.rows<Row>(text, values));
+  }
 
   /**
    * The rows of one statement. Each text is prepared once per connection (named by its

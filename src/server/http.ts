@@ -14,6 +14,7 @@ import { within } from '../time-limit';
 import { countHttpRefusal, observabilityPlugin } from './apollo-observability';
 import { clientAddress } from './client-address';
 import { isUnexpectedError } from './format-error';
+import { largeOperationsPlugin, type LargeOperationGate } from './large-operations';
 import { graphqlPostHandler, MAX_BODY_BYTES, sendError } from './graphql-post';
 import { playgroundRouter } from './playground';
 import { MAX_TOKENS, queryLimitRules } from './query-limits';
@@ -41,6 +42,8 @@ export async function createHttpApp(options: {
   /** How long a stop waits for HTTP requests in flight before ending their connections. */
   drainMs: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The turns of operations that ask for a large field, shared with WebSocket. */
+  largeOperations: LargeOperationGate;
 }) {
   const { httpServer, schema, services, metrics } = options;
   const apollo = new ApolloServer<GraphQLContext>({
@@ -61,6 +64,7 @@ export async function createHttpApp(options: {
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(metrics, options.logger, isUnexpectedError),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
+      largeOperationsPlugin(options.largeOperations),
     ],
   });
   await apollo.start();

@@ -23,6 +23,7 @@ import { clientAddress } from './client-address';
 import { ConnectionsPerClient } from './connections-per-client';
 import { DocumentCache } from './document-cache';
 import { isUnexpectedError } from './format-error';
+import type { LargeOperationGate } from './large-operations';
 import { GRAPHQL_PATH } from './http';
 import { queryLimitRules } from './query-limits';
 import { subscribeSharingExecution } from './shared-execution';
@@ -35,10 +36,11 @@ export const MAX_OPERATIONS_PER_SOCKET = 50;
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-/** Per socket: an id for the logs, and its operations from Subscribe to their end (true once streaming). */
+/** Per socket: an id for the logs, its operations from Subscribe to their end (true once streaming), and the large ones' turns. */
 interface SocketState {
   connectionId: string;
   operations: Map<string, boolean>;
+  turns: Map<string, () => void>;
 }
 
 /**
@@ -60,6 +62,8 @@ export function createWebSocketServer(options: {
   keepAliveMs: number;
   /** WebSockets one client may hold on this instance (0: no limit); see Config.webSocketsPerClient. */
   webSocketsPerClient: number;
+  /** The turns of operations that ask for a large field, shared with HTTP. */
+  largeOperations: LargeOperationGate;
 }) {
   const { services, formatError, metrics, logger } = options;
   const perClient = new ConnectionsPerClient(options.webSocketsPerClient);
@@ -78,13 +82,20 @@ export function createWebSocketServer(options: {
   const sockets = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket) => {
     let state = sockets.get(socket);
-    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map() }));
+    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map(), turns: new Map() }));
     return state;
   };
   const documents = new DocumentCache(
     options.schema,
     [...specifiedRules, ...queryLimitRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
   );
+
+  // A large operation's turn ends once it has run (a subscription's once it streams), or with the operation.
+  const endTurn = (socket: WebSocket, id: string) => {
+    const { turns } = stateOf(socket);
+    turns.get(id)?.();
+    turns.delete(id);
+  };
 
   const format = (errors: readonly GraphQLError[], connectionId: string) =>
     errors.map((error) => {
@@ -101,8 +112,8 @@ export function createWebSocketServer(options: {
         event: (event) => observeDelivery(metrics, event),
         execution: () => metrics.subscriptionExecutions.inc(),
       }),
-      onSubscribe: (ctx, id, payload) => {
-        const { operations } = stateOf(ctx.extra.socket);
+      onSubscribe: async (ctx, id, payload) => {
+        const { operations, turns } = stateOf(ctx.extra.socket);
         // graphql-ws takes an id again once the client completed it, even while its first operation
         // is still starting; both would then stream, and the socket's close would end only one.
         // Checked before the limit: refusing it there would forget the first one's place in it.
@@ -121,7 +132,22 @@ export function createWebSocketServer(options: {
         const operation = getOperationAST(checked, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify operation')];
         operations.set(id, false);
-        return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues: trimToOperation(payload, operation) };
+        const variableValues = trimToOperation(payload, operation);
+        if (options.largeOperations.isLarge(checked)) {
+          const turn = await options.largeOperations.enter(clientAddress(ctx.extra.request, options.trustProxy)).catch((error: Error) => error);
+          if (turn instanceof Error) {
+            operations.delete(id);
+            return [new GraphQLError(turn.message, { extensions: { code: 'RATE_LIMITED' } })];
+          }
+          // Completed or closed while it waited: nothing runs.
+          if (!operations.has(id) || ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+            turn();
+            operations.delete(id);
+            return [new GraphQLError('The operation ended before its turn')];
+          }
+          turns.set(id, turn);
+        }
+        return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues };
       },
       // A subscription keeps its context as long as it streams; its EntityManager is forked only if used.
       context: (ctx) =>
@@ -131,6 +157,7 @@ export function createWebSocketServer(options: {
           clientAddress(ctx.extra.request, options.trustProxy),
         ),
       onOperation: (ctx, id, _payload, args, result) => {
+        endTurn(ctx.extra.socket, id);
         const type = getOperationAST(args.document, args.operationName)?.operation ?? 'invalid';
         metrics.graphqlRequests.inc({ transport: 'ws', operation: type });
         if (result && Symbol.asyncIterator in result) {
@@ -139,6 +166,7 @@ export function createWebSocketServer(options: {
         }
       },
       onComplete: (ctx, id) => {
+        endTurn(ctx.extra.socket, id);
         const { operations } = stateOf(ctx.extra.socket);
         if (operations.get(id)) metrics.activeSubscriptions.dec();
         operations.delete(id);
@@ -152,6 +180,7 @@ export function createWebSocketServer(options: {
       },
       onError: (ctx, id, _payload, errors) => {
         // One refused before it streamed gets no onComplete; one that failed while streaming does.
+        endTurn(ctx.extra.socket, id);
         const { operations, connectionId } = stateOf(ctx.extra.socket);
         if (!operations.get(id)) operations.delete(id);
         return format(errors, connectionId);

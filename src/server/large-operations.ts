@@ -1,0 +1,112 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { BREAK, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { RateLimitedError } from '../domain/errors';
+import type { GraphQLContext } from '../resolvers/context';
+import { LARGE_FIELDS } from './large-fields-rule';
+
+/** Large operations of one client that run at once; the others wait in its line. */
+export const LARGE_OPERATIONS_PER_CLIENT = 2;
+/** Large operations of one client that may wait; one more is refused. */
+export const LARGE_OPERATIONS_WAITING_PER_CLIENT = 20;
+
+interface Line {
+  running: number;
+  waiting: (() => void)[];
+}
+
+/**
+ * Operations that ask for a large field (a session's orders, a page of a log) take a client's
+ * turn: LARGE_OPERATIONS_PER_CLIENT run at once, the next ones wait in that client's line. One
+ * such answer can take a quarter of a second of the instance's one event loop; a client that
+ * sent fifty at once held every other request, other tables' orders too, for ten seconds. In
+ * its line, a client mostly delays itself.
+ */
+export class LargeOperationGate {
+  private readonly lines = new Map<string, Line>();
+  private readonly largeDocuments = new WeakMap<DocumentNode, boolean>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    /** Told each change in the number of operations waiting. */
+    private readonly waitingChanged: (change: number) => void,
+  ) {}
+
+  /** Whether the document asks for one of LARGE_FIELDS (parsed documents are cached, so is this). */
+  isLarge(document: DocumentNode): boolean {
+    let large = this.largeDocuments.get(document);
+    if (large === undefined) this.largeDocuments.set(document, (large = asksForLargeField(this.schema, document)));
+    return large;
+  }
+
+  /** Waits for the client's turn, or refuses when too many of its operations wait already; the function returned ends the turn. */
+  async enter(client: string): Promise<() => void> {
+    let line = this.lines.get(client);
+    if (!line) this.lines.set(client, (line = { running: 0, waiting: [] }));
+    if (line.running < LARGE_OPERATIONS_PER_CLIENT) {
+      line.running += 1;
+      return this.leaving(client, line);
+    }
+    if (line.waiting.length >= LARGE_OPERATIONS_WAITING_PER_CLIENT) {
+      throw new RateLimitedError('Too many large reads (orders, event logs) at once from this address; try again when they are answered');
+    }
+    this.waitingChanged(1);
+    await new Promise<void>((turn) => line.waiting.push(turn));
+    this.waitingChanged(-1);
+    return this.leaving(client, line);
+  }
+
+  private leaving(client: string, line: Line): () => void {
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const next = line.waiting.shift();
+      if (next) return next(); // the turn passes on: as many run
+      line.running -= 1;
+      if (line.running === 0) this.lines.delete(client);
+    };
+  }
+}
+
+/** HTTP operations take their turn once Apollo has their document, and end it with their answer. */
+export function largeOperationsPlugin(gate: LargeOperationGate): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      let leave: (() => void) | undefined;
+      let answered = false;
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          if (!gate.isLarge(document)) return;
+          const turn = await gate.enter(contextValue.client);
+          // Another plugin refused the request while this one waited: the answer went without it.
+          if (answered) turn();
+          else leave = turn;
+        },
+        async willSendResponse() {
+          answered = true;
+          leave?.();
+        },
+      };
+    },
+  };
+}
+
+function asksForLargeField(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const types = new TypeInfo(schema);
+  let large = false;
+  visit(
+    document,
+    visitWithTypeInfo(types, {
+      Field() {
+        const parent = types.getParentType();
+        const field = types.getFieldDef();
+        if (parent && field && LARGE_FIELDS.has(`${parent.name}.${field.name}`)) {
+          large = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    }),
+  );
+  return large;
+}

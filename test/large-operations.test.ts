@@ -1,0 +1,96 @@
+import { Client } from 'pg';
+import { LARGE_OPERATIONS_PER_CLIENT, LARGE_OPERATIONS_WAITING_PER_CLIENT } from '../src/server/large-operations';
+import { queryRows } from './support/database';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { errorCode, graphql, graphqlFrom, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
+import { scrapeMetric } from './support/metrics';
+import { MENU, SESSION } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+/** Holds every read of session logs in PostgreSQL until released: large operations then stay running. */
+async function holdSessionLogs(databaseUrl: string): Promise<{ release(): Promise<void> }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  await client.query('lock table session_events in access exclusive mode');
+  return {
+    async release() {
+      await client.query('rollback');
+      await client.end();
+    },
+  };
+}
+
+/** Reads of a session log waiting for that lock in PostgreSQL. */
+async function heldReads(databaseUrl: string): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(
+    databaseUrl,
+    "select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%from session_events%'",
+  );
+  return row.count;
+}
+
+describe("a client's operations that ask for a large field (a session's orders, a page of a log)", () => {
+  let test: TestApp;
+  let code: string;
+  const waiting = () => scrapeMetric(test.url, 'ordered_large_operations_waiting');
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    ({ code } = await openSession(test.url, await login(test.url), 'Table with a log'));
+    expect((await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }])).errors).toBeUndefined();
+  });
+  afterAll(() => test.stop());
+
+  const sessionWithOrders = () => graphql(test.url, SESSION, { code });
+  const answeredWithOrders = (answer: GraphQLResponse) => answer.data?.session.orders.length === 1;
+
+  it(`run ${LARGE_OPERATIONS_PER_CLIENT} at once, the next wait in the client's line, and other clients and operations go on`, async () => {
+    const held = await holdSessionLogs(test.databaseUrl);
+    const fromHere = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT + 1 }, sessionWithOrders);
+    await waitFor(async () => (await waiting()) === 1, 'one operation in line');
+    const fromElsewhere = graphqlFrom('127.0.0.2', test.url, SESSION, { code });
+    await waitFor(async () => (await heldReads(test.databaseUrl)) === LARGE_OPERATIONS_PER_CLIENT + 1, 'the other client reading');
+    expect(await waiting()).toBe(1);
+    // An operation without a large field does not wait in the line.
+    expect((await graphql(test.url, MENU, { code })).errors).toBeUndefined();
+
+    await held.release();
+    for (const answer of await Promise.all([...fromHere, fromElsewhere])) expect(answeredWithOrders(answer)).toBe(true);
+    expect(await waiting()).toBe(0);
+  });
+
+  it(`refuses one more than ${LARGE_OPERATIONS_WAITING_PER_CLIENT} waiting with RATE_LIMITED, and answers the rest`, async () => {
+    const held = await holdSessionLogs(test.databaseUrl);
+    const inLine = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT + LARGE_OPERATIONS_WAITING_PER_CLIENT }, sessionWithOrders);
+    await waitFor(async () => (await waiting()) === LARGE_OPERATIONS_WAITING_PER_CLIENT, 'the line full');
+    const refused = await sessionWithOrders();
+    expect(errorCode(refused)).toBe('RATE_LIMITED');
+    expect(refused.errors?.[0].message).toBe('Too many large reads (orders, event logs) at once from this address; try again when they are answered');
+
+    await held.release();
+    for (const answer of await Promise.all(inLine)) expect(answeredWithOrders(answer)).toBe(true);
+    expect(await waiting()).toBe(0);
+  });
+
+  it('puts those sent over WebSocket in the same line, and ends their turn once answered', async () => {
+    const held = await holdSessionLogs(test.databaseUrl);
+    const overHttp = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT }, sessionWithOrders);
+    await waitFor(async () => (await heldReads(test.databaseUrl)) === LARGE_OPERATIONS_PER_CLIENT, 'the turns taken');
+    const client = webSocketClient(test.wsUrl);
+    const overWebSocket = new Subscriber(client, SESSION, { code });
+    await waitFor(async () => (await waiting()) === 1, 'the WebSocket operation in line');
+
+    await held.release();
+    await overWebSocket.done;
+    expect(overWebSocket.errors).toEqual([]);
+    expect(overWebSocket.items.map((item) => item.session.orders.length)).toEqual([1]);
+    for (const answer of await Promise.all(overHttp)) expect(answeredWithOrders(answer)).toBe(true);
+    // Every turn was given back: a full round runs again at once.
+    const again = await Promise.all(Array.from({ length: LARGE_OPERATIONS_PER_CLIENT }, sessionWithOrders));
+    for (const answer of again) expect(answeredWithOrders(answer)).toBe(true);
+    expect(await waiting()).toBe(0);
+    await client.dispose();
+  });
+});
