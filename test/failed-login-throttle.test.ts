@@ -5,6 +5,7 @@ import { testRedisUrl } from './support/environment';
 import { DEMO } from './support/fixtures';
 import { errorCode, graphql, graphqlFrom, type GraphQLResponse } from './support/graphql-client';
 import { LOGIN } from './support/operations';
+import { representativeClient } from './support/sdk';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const LIMIT = 3;
@@ -49,8 +50,8 @@ describe('throttling failed logins per username and client, over all instances',
     expect(refused.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(3500);
   });
 
-  it('counts a username in any case as one', async () => {
-    await failInTurn(LIMIT, { ...wrongPassword, username: 'DEMO' });
+  it('counts the spellings of a username as one: any case, full-width letters, spaces around it', async () => {
+    for (const username of ['DEMO', '\uff44\uff45\uff4d\uff4f', ' demo ']) await logIn({ ...wrongPassword, username });
     expect(errorCode(await logIn(DEMO.representative))).toBe('RATE_LIMITED');
   });
 
@@ -114,6 +115,59 @@ describe('throttling failed logins per username and client, over all instances',
     const cut = await test.startAnotherInstance({ siblings: { verification: down.url, locations: doubles, products: doubles, codes: doubles } });
     expect(await failInTurn(LIMIT + 2, wrongPassword, cut.url)).toEqual(Array(LIMIT + 2).fill('SERVICE_UNAVAILABLE'));
     expect(await failInTurn(LIMIT + 1)).toEqual([...Array(LIMIT).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
+
+  describe('from a device the username logged in from before (its deviceKey)', () => {
+    const deviceKeyOf = async (url = test.url) => {
+      const answer = await logIn(DEMO.representative, url);
+      expect(answer.errors).toBeUndefined();
+      return answer.data.login.deviceKey as string;
+    };
+    const withKey = (deviceKey: string, password: string = DEMO.representative.password, url = test.url) =>
+      graphql(url, LOGIN, { ...DEMO.representative, password, deviceKey });
+
+    it('logs in while others at its address have locked the username there', async () => {
+      const deviceKey = await deviceKeyOf();
+      expect(await failInTurn(LIMIT)).toEqual(Array(LIMIT).fill('UNAUTHENTICATED'));
+      expect(errorCode(await logIn(DEMO.representative))).toBe('RATE_LIMITED');
+
+      const answer = await withKey(deviceKey);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data.login).toMatchObject({ userId: 1, deviceKey });
+    });
+
+    it("counts that device's failures on its own, without locking the address", async () => {
+      const deviceKey = await deviceKeyOf();
+      const codes = [];
+      for (let i = 0; i < LIMIT; i++) codes.push(errorCode(await withKey(deviceKey, 'not-the-password')));
+      expect(codes).toEqual(Array(LIMIT).fill('UNAUTHENTICATED'));
+      expect(errorCode(await withKey(deviceKey))).toBe('RATE_LIMITED');
+      expect((await logIn(DEMO.representative)).errors).toBeUndefined();
+    });
+
+    it('is known on every instance', async () => {
+      const other = await test.startAnotherInstance();
+      const deviceKey = await deviceKeyOf(other.url);
+      await failInTurn(LIMIT);
+      expect((await withKey(deviceKey)).errors).toBeUndefined();
+    });
+
+    it('counts as no key when made up, or handed out to another username', async () => {
+      const rivalKey = (await logIn(DEMO.rival)).data.login.deviceKey as string;
+      await failInTurn(LIMIT);
+      expect(errorCode(await withKey('made-up'))).toBe('RATE_LIMITED');
+      expect(errorCode(await withKey(rivalKey))).toBe('RATE_LIMITED');
+    });
+
+    it('is kept and sent by the SDK', async () => {
+      const panel = representativeClient(test);
+      await panel.login(DEMO.representative);
+      expect(panel.deviceKey).toEqual(expect.any(String));
+      await failInTurn(LIMIT);
+      await expect(panel.login(DEMO.representative)).resolves.toMatchObject({ userId: 1, deviceKey: panel.deviceKey });
+      const restored = representativeClient(test, { deviceKey: panel.deviceKey });
+      await expect(restored.login(DEMO.representative)).resolves.toMatchObject({ userId: 1 });
+    });
   });
 
   it('still throttles, on its own, an instance that cannot reach Redis', async () => {

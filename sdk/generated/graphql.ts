@@ -88,10 +88,11 @@ export type LocationEventsSubscription = { locationEvents:
 export type LoginMutationVariables = Exact<{
   username: string;
   password: string;
+  deviceKey?: string | null | undefined;
 }>;
 
 
-export type LoginMutation = { login: { userId: number, sessionKey: string, token: string } };
+export type LoginMutation = { login: { userId: number, sessionKey: string, token: string, deviceKey: string } };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -401,11 +402,12 @@ fragment LocationEventFields on LocationEvent {
   }
 }`) as unknown as TypedDocumentString<LocationEventsSubscription, LocationEventsSubscriptionVariables>;
 export const LoginDocument = new TypedDocumentString(`
-    mutation Login($username: String!, $password: String!) {
-  login(username: $username, password: $password) {
+    mutation Login($username: String!, $password: String!, $deviceKey: String) {
+  login(username: $username, password: $password, deviceKey: $deviceKey) {
     userId
     sessionKey
     token
+    deviceKey
   }
 }
     `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;

@@ -21,6 +21,8 @@ import type { Credential, Location, OrderStatusUpdate, QrCode, Session, SessionP
 export interface RepresentativeClientOptions extends ClientOptions {
   /** A token from an earlier `login` (e.g. kept in storage), instead of logging in again. */
   token?: string;
+  /** The `deviceKey` an earlier `login` on this device answered with (e.g. kept in storage), sent with the next logins. */
+  deviceKey?: string;
   /** How openSession retries when no answer arrived (NETWORK_ERROR), always with the same idempotency key. */
   openSessionRetry?: RetryOptions;
 }
@@ -37,11 +39,13 @@ export interface OpenSessionOptions {
  */
 export class RepresentativeClient extends OrderedClient {
   private currentToken?: string;
+  private currentDeviceKey?: string;
   private readonly openSessionRetry: RetryOptions;
 
   constructor(options: RepresentativeClientOptions) {
     super(options);
     this.currentToken = options.token;
+    this.currentDeviceKey = options.deviceKey;
     this.openSessionRetry = options.openSessionRetry ?? {};
   }
 
@@ -50,10 +54,20 @@ export class RepresentativeClient extends OrderedClient {
     return this.currentToken;
   }
 
-  /** Signs in through the verification service; later calls carry the credential. */
-  async login(variables: LoginMutationVariables): Promise<Credential> {
-    const { login } = await this.request(LoginDocument, variables);
+  /**
+   * This device's key from its last login, to keep (with `token`) for a later
+   * `createRepresentativeClient({ deviceKey })`: failed logins of others at the same address
+   * (a café's guests) then do not lock this device out.
+   */
+  get deviceKey(): string | undefined {
+    return this.currentDeviceKey;
+  }
+
+  /** Signs in through the verification service, with this device's key; later calls carry the credential. */
+  async login(variables: Omit<LoginMutationVariables, 'deviceKey'>): Promise<Credential> {
+    const { login } = await this.request(LoginDocument, { ...variables, deviceKey: this.currentDeviceKey });
     this.setToken(login.token);
+    this.currentDeviceKey = login.deviceKey;
     return login;
   }
 

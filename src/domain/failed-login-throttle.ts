@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EventBus } from '../pubsub/event-bus';
 import { RateLimitedError } from './errors';
+import { KnownDevices } from './known-devices';
 import { sharedAllowance } from './shared-allowance';
 
 const WINDOW_SECONDS = 60 * 60;
@@ -10,7 +11,9 @@ const CLIENT_ALLOWANCE_FACTOR = 10;
 
 /** One login, paid for from the allowances before the verification service is asked. */
 export interface LoginAttempt {
-  /** The password was right, or the verification service could not answer: the attempt is given back. */
+  /** The password was right: the attempt is given back; the device key to hand out (see KnownDevices). */
+  succeeded(): Promise<string>;
+  /** The verification service could not answer: the attempt is given back. */
   giveBack(): void;
 }
 
@@ -22,27 +25,43 @@ export interface LoginAttempt {
  * password keeps it, any other gives it back. A client, as for wrong codes, is an IPv4 address
  * or an IPv6 /64 network. Guessing from many addresses at once is for the verification service
  * to notice: locking a username whatever the address would let anyone lock a representative out.
+ *
+ * A login from a device the username logged in from before (its device key) is counted on that
+ * device's own allowance instead: the café's guests, on its Wi-Fi, cannot lock out the
+ * representative's tablet by failing as that username from the same address.
  */
 export class FailedLoginThrottle {
   private constructor(
     private readonly byUsername: RateLimiterAbstract,
     private readonly byClient: RateLimiterAbstract,
+    private readonly byDevice: RateLimiterAbstract,
+    private readonly devices: KnownDevices,
   ) {}
 
   static create(bus: EventBus, limitPerHour: number): FailedLoginThrottle {
     return new FailedLoginThrottle(
       sharedAllowance(bus, 'failed-logins:user', limitPerHour, WINDOW_SECONDS),
       sharedAllowance(bus, 'failed-logins:client', limitPerHour * CLIENT_ALLOWANCE_FACTOR, WINDOW_SECONDS),
+      sharedAllowance(bus, 'failed-logins:device', limitPerHour, WINDOW_SECONDS),
+      new KnownDevices(bus),
     );
   }
 
-  /** Takes one attempt from both allowances, or refuses if either is used up. */
-  async attempt(username: string, client: string): Promise<LoginAttempt> {
+  /** Takes one attempt from the allowances this login is counted on, or refuses if one is used up. */
+  async attempt(username: string, client: string, deviceKey: string | null): Promise<LoginAttempt> {
+    const userKey = usernameKey(username);
+    if (deviceKey !== null && (await this.devices.knows(userKey, deviceKey))) {
+      const deviceEntry = `${userKey} ${hashed(deviceKey)}`;
+      const byDevice = await take(this.byDevice, deviceEntry);
+      if (!byDevice.allowed) throw tooMany(byDevice.msBeforeNext);
+      const giveBackTaken = () => void giveBack(this.byDevice, deviceEntry);
+      return { giveBack: giveBackTaken, succeeded: () => (giveBackTaken(), this.devices.remember(userKey, deviceKey)) };
+    }
     // The client's allowance first: a client already refused makes no key per username it tries.
     const byClient = await take(this.byClient, client);
     if (!byClient.allowed) throw tooMany(byClient.msBeforeNext);
-    const userKey = `${client} ${usernameKey(username)}`;
-    const byUsername = await take(this.byUsername, userKey).catch((error: unknown) => {
+    const clientUserKey = `${client} ${userKey}`;
+    const byUsername = await take(this.byUsername, clientUserKey).catch((error: unknown) => {
       void giveBack(this.byClient, client);
       throw error;
     });
@@ -50,12 +69,11 @@ export class FailedLoginThrottle {
       void giveBack(this.byClient, client);
       throw tooMany(byUsername.msBeforeNext);
     }
-    return {
-      giveBack: () => {
-        void giveBack(this.byUsername, userKey);
-        void giveBack(this.byClient, client);
-      },
+    const giveBackTaken = () => {
+      void giveBack(this.byUsername, clientUserKey);
+      void giveBack(this.byClient, client);
     };
+    return { giveBack: giveBackTaken, succeeded: () => (giveBackTaken(), this.devices.remember(userKey, null)) };
   }
 }
 
@@ -82,9 +100,16 @@ async function take(allowance: RateLimiterAbstract, key: string): Promise<{ allo
   }
 }
 
-/** Usernames in any case count as one, and however long, make a key of a fixed size. */
+/**
+ * Spellings a verification service might take for one username count as one (any case, full-width
+ * letters, spaces around it), and however long, make a key of a fixed size.
+ */
 function usernameKey(username: string): string {
-  return createHash('sha256').update(username.normalize('NFC').toLowerCase()).digest('base64url');
+  return hashed(username.normalize('NFKC').trim().toLowerCase());
+}
+
+function hashed(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
 
 function tooMany(msBeforeNext: number): RateLimitedError {

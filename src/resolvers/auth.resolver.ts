@@ -9,21 +9,22 @@ import type { GraphQLContext } from './context';
 @Resolver()
 export class AuthResolver {
   @Mutation(() => Credential, {
-    description: 'Signs a representative in through the verification service. Failed logins are limited per username and client (RATE_LIMITED).',
+    description: 'Signs a representative in through the verification service. Failed logins are limited per username and client, or per device with a deviceKey (RATE_LIMITED).',
   })
   async login(
     @Arg('username') username: string,
     @Arg('password') password: string,
+    @Arg('deviceKey', () => String, { nullable: true, description: 'The deviceKey an earlier login on this device answered with.' })
+    deviceKey: string | null | undefined,
     @Ctx() { services, client }: GraphQLContext,
   ): Promise<Credential> {
-    const attempt = await services.failedLogins.attempt(username, client);
+    const attempt = await services.failedLogins.attempt(username, client, deviceKey ?? null);
     const credential = await services.siblings.verification.login(username, password).catch((error: unknown) => {
       // A wrong password keeps its attempt counted; anything else (the service unavailable) was no guess.
       if (!(error instanceof UnauthenticatedError)) attempt.giveBack();
       throw error;
     });
-    attempt.giveBack();
-    return { ...credential, token: formatToken(credential) };
+    return { ...credential, token: formatToken(credential), deviceKey: await attempt.succeeded() };
   }
 
   @Mutation(() => Boolean, { description: 'Ends the credential sent with this request.' })

@@ -10,6 +10,12 @@ export class Credential {
 
   @Field({ description: 'Send as "Authorization: Bearer <token>" on HTTP, or as { authorization } in connection_init.' })
   token!: string;
+
+  @Field({
+    description:
+      "Keep it on this device and send it with its later logins (30 days): this device's failed logins are then counted on their own, and others failing as this username from the same address (a café's Wi-Fi) do not lock it out.",
+  })
+  deviceKey!: string;
 }
 
 @ObjectType({ description: 'The signed-in representative.' })

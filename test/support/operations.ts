@@ -1,7 +1,7 @@
 /** The GraphQL documents the tests send, written once. */
 export const LOGIN = /* GraphQL */ `
-  mutation Login($username: String!, $password: String!) {
-    login(username: $username, password: $password) { userId sessionKey token }
+  mutation Login($username: String!, $password: String!, $deviceKey: String) {
+    login(username: $username, password: $password, deviceKey: $deviceKey) { userId sessionKey token deviceKey }
   }
 `;
 
