@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Topics } from '../src/pubsub/topics';
 import { Client } from 'pg';
 import type { App } from '../src/app';
 import { queryRows, storedSeqs } from './support/database';
@@ -6,6 +9,7 @@ import { errorCode, graphql, Subscriber, webSocketClient } from './support/graph
 import { HeldVerification } from './support/held-verification';
 import { CLOSE_SESSION, LOCATION_EVENTS_SUBSCRIPTION, LOGOUT, SESSION_EVENTS_SUBSCRIPTION, SET_ORDER_STATUS, WHO_AM_I } from './support/operations';
 import { waitFor } from './support/wait';
+import { testRedisUrl } from './support/environment';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -110,6 +114,25 @@ describe('two instances behind one load balancer', () => {
   });
 
   describe('a logout through A', () => {
+    it("tells B by the credential's hash, never its session key (not even one a mismatched user id makes refused)", async () => {
+      const redis = new Redis(testRedisUrl());
+      const heard: string[] = [];
+      redis.on('message', (_channel, message: string) => heard.push(message));
+      await redis.subscribe(`${Topics.namespaceFor(test.databaseUrl)}${Topics.credentialsRevoked}`);
+      try {
+        const leaving = await login(a.url);
+        const [userId, sessionKey] = leaving.split(':');
+        // Another user's id with a live key: the verification service refuses it, and it is revoked.
+        expect(errorCode(await graphql(a.url, LOGOUT, {}, `${Number(userId) + 1}:${sessionKey}`))).toBe('UNAUTHENTICATED');
+        expect((await graphql(a.url, LOGOUT, {}, leaving)).data).toEqual({ logout: true });
+        await waitFor(async () => heard.length === 2, 'both logouts told');
+        expect(heard.join(' ')).not.toContain(sessionKey);
+        expect(heard[1]).toContain(createHash('sha256').update(leaving).digest('base64url'));
+      } finally {
+        redis.disconnect();
+      }
+    });
+
     it('ends the token on B too, though B had verified it for AUTH_CACHE_TTL_MS (30 s here)', async () => {
       const leaving = await login(a.url);
       expect((await graphql(b.url, WHO_AM_I, {}, leaving)).data).toEqual({ me: { id: 1 } });

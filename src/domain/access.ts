@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Siblings } from '../datasources';
 import { upTo } from './cache-bounds';
-import { formatToken, type Credential } from './credential';
+import { credentialKey, type Credential } from './credential';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
 
 /** Tokens logged out within one cache lifetime that an instance remembers as such. */
@@ -58,7 +58,7 @@ export class Access {
   /** The verified user id of a representative's credential; `fresh`: asked again, whatever is cached. */
   async authenticate(presented: Credential | null | 'malformed', { fresh = false } = {}): Promise<number> {
     const credential = wellFormed(presented);
-    const token = formatToken(credential);
+    const token = credentialKey(credential);
     const cached = fresh ? undefined : this.verified.get(token);
     if (cached !== undefined) return cached;
     if (this.revoked.has(token)) throw loggedOut();
@@ -78,8 +78,8 @@ export class Access {
   }
 
   /**
-   * The token was logged out (here or on another instance): refused from now on, and the live
-   * streams it opened end with UNAUTHENTICATED.
+   * The credential (its `credentialKey`) was logged out, here or on another instance: refused
+   * from now on, and the live streams it opened end with UNAUTHENTICATED.
    */
   revoke(token: string): void {
     this.verified.delete(token);
@@ -106,7 +106,7 @@ export class Access {
    */
   endWhenRefused(credential: Credential | null | 'malformed', locationId: number, stream: EndableStream): void {
     if (credential === null || credential === 'malformed') return;
-    const token = formatToken(credential);
+    const token = credentialKey(credential);
     // Logged out while the stream was being opened.
     if (this.revoked.has(token)) return stream.fail(loggedOut());
     let streams = this.streamsByToken.get(token);

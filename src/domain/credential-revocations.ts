@@ -2,13 +2,13 @@ import type { Logger } from '../logger';
 import type { EventBus } from '../pubsub/event-bus';
 import { Topics } from '../pubsub/topics';
 import type { Access } from './access';
-import { formatToken, type Credential } from './credential';
+import { credentialKey, type Credential } from './credential';
 
 /**
  * A logout reaches every instance at once, not only the one that served it: the others would
  * otherwise keep the credential's verification until their cache entry expired, longer than
- * the credential lived (DESIGN.md §4). The token goes out only after the verification service
- * has ended it, so the message carries nothing that still works.
+ * the credential lived (DESIGN.md §4). The message carries the credential's key (a hash of
+ * its token), never the token.
  */
 export class CredentialRevocations {
   constructor(
@@ -23,7 +23,7 @@ export class CredentialRevocations {
 
   /** Refuses the credential here at once and tells the other instances to. */
   async revoke(credential: Credential): Promise<void> {
-    const token = formatToken(credential);
+    const token = credentialKey(credential);
     this.access.revoke(token);
     // Redis away: the others refuse it when their cached verification expires (at most AUTH_CACHE_TTL_MS).
     await this.bus.publish(Topics.credentialsRevoked, token).catch((error: unknown) => {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A representative's credential from the verification service, as clients present it. */
 export interface Credential {
   userId: number;
@@ -10,6 +12,15 @@ const TOKEN = /^(\d{1,15}):([A-Za-z0-9_-]{1,200})$/;
 /** The bearer token clients send: `<user id>:<session key>`. */
 export function formatToken(credential: Credential): string {
   return `${credential.userId}:${credential.sessionKey}`;
+}
+
+/**
+ * What the service knows a credential by in its caches and in the logout messages instances
+ * send each other: a hash of its token, so that neither Redis nor a heap dump carries a key that
+ * works (a logout with another user's id once sent a live key to every instance).
+ */
+export function credentialKey(credential: Credential): string {
+  return createHash('sha256').update(formatToken(credential)).digest('base64url');
 }
 
 /** Whether the credential's token reads back as it (a sibling's session key might not fit the grammar). */
