@@ -63,6 +63,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     wrongCodeLimitPerMinute: config.wrongCodeLimitPerMinute,
     loginFailureLimitPerHour: config.loginFailureLimitPerHour,
     sessionOrderLimit: config.sessionOrderLimit,
+    databaseQueryTimeoutMs: config.databaseQueryTimeoutMs,
     joinUrlBase: config.joinUrlBase,
   });
 

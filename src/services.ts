@@ -48,12 +48,14 @@ export function createServices(options: {
   wrongCodeLimitPerMinute: number;
   loginFailureLimitPerHour: number;
   sessionOrderLimit: number;
+  /** DATABASE_QUERY_TIMEOUT_MS: how long a statement may wait for a connection, or a log read for its turn. */
+  databaseQueryTimeoutMs: number;
   joinUrlBase?: string;
   /** How often quiet live streams are checked against their logs (default 1 s). */
   liveRepairIntervalMs?: number;
 }): Services {
   const { orm, bus, siblings, logger } = options;
-  const sql = new Sql(orm);
+  const sql = new Sql(orm, options.databaseQueryTimeoutMs);
   const streams = new EventStreams(sql, bus, logger, options.liveRepairIntervalMs);
   const publisher = new EventPublisher(bus, logger, (topic, event) => streams.feed.hearCommitted(topic, event));
   const catalog = new Catalog(siblings.products, options.productCacheTtlMs);

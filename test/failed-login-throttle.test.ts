@@ -159,6 +159,47 @@ describe('throttling failed logins per username and client, over all instances',
       expect(errorCode(await withKey(rivalKey))).toBe('RATE_LIMITED');
     });
 
+    it('counts as no key for a username spelled otherwise, though this throttle counts both as one', async () => {
+      const registered = await fetch(`${test.doubles.url}/verification/register/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'DEMO', password: 'another-password', email: 'other@example.com', first_name: 'O', last_name: 'Ther' }),
+      });
+      expect(registered.status).toBe(200);
+      const otherAccountsKey = (await logIn({ username: 'DEMO', password: 'another-password' })).data.login.deviceKey as string;
+      await failInTurn(LIMIT);
+      expect(errorCode(await withKey(otherAccountsKey))).toBe('RATE_LIMITED');
+    });
+
+    it('keeps the last 20 devices of a username', async () => {
+      const keys = [];
+      for (let i = 0; i < 21; i++) keys.push((await logIn(DEMO.representative)).data.login.deviceKey as string);
+      expect(new Set(keys).size).toBe(21);
+      await failInTurn(LIMIT);
+      expect(errorCode(await withKey(keys[0]))).toBe('RATE_LIMITED');
+      expect((await withKey(keys[1])).errors).toBeUndefined();
+    });
+
+    it("keeps the key a shared device brings from another username's login for this one too", async () => {
+      const rivalKey = (await logIn(DEMO.rival)).data.login.deviceKey as string;
+      const answer = await withKey(rivalKey);
+      expect(answer.data.login.deviceKey).toBe(rivalKey);
+      await failInTurn(LIMIT);
+      expect((await withKey(rivalKey)).errors).toBeUndefined();
+    });
+
+    it('answers null, and the SDK keeps the key it has, when Redis cannot keep one', async () => {
+      const panel = representativeClient(test);
+      await panel.login(DEMO.representative);
+      const kept = panel.deviceKey;
+      const nowhere = await closedPort();
+      const cutOff = await test.startAnotherInstance({ redisUrl: nowhere.url.replace('http:', 'redis:') });
+      expect((await logIn(DEMO.representative, cutOff.url)).data.login.deviceKey).toBeNull();
+      const panelThere = representativeClient({ url: cutOff.url, wsUrl: cutOff.wsUrl }, { deviceKey: kept });
+      await expect(panelThere.login(DEMO.representative)).resolves.toMatchObject({ deviceKey: null });
+      expect(panelThere.deviceKey).toBe(kept);
+    });
+
     it('is kept and sent by the SDK', async () => {
       const panel = representativeClient(test);
       await panel.login(DEMO.representative);

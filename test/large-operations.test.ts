@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Client } from 'pg';
 import { LARGE_OPERATIONS_PER_CLIENT, LARGE_OPERATIONS_WAITING_PER_CLIENT } from '../src/server/large-operations';
 import { queryRows } from './support/database';
@@ -5,6 +6,7 @@ import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { errorCode, graphql, graphqlFrom, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
 import { scrapeMetric } from './support/metrics';
 import { MENU, SESSION } from './support/operations';
+import { acknowledgedSocket } from './support/raw-socket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -61,11 +63,13 @@ describe("a client's operations that ask for a large field (a session's orders, 
     expect(await waiting()).toBe(0);
   });
 
-  it(`refuses one more than ${LARGE_OPERATIONS_WAITING_PER_CLIENT} waiting with RATE_LIMITED, and answers the rest`, async () => {
+  it(`refuses one more than ${LARGE_OPERATIONS_WAITING_PER_CLIENT} waiting with RATE_LIMITED (HTTP 429), and answers the rest`, async () => {
     const held = await holdSessionLogs(test.databaseUrl);
     const inLine = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT + LARGE_OPERATIONS_WAITING_PER_CLIENT }, sessionWithOrders);
     await waitFor(async () => (await waiting()) === LARGE_OPERATIONS_WAITING_PER_CLIENT, 'the line full');
-    const refused = await sessionWithOrders();
+    const response = await fetch(test.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SESSION, variables: { code } }) });
+    expect(response.status).toBe(429);
+    const refused = (await response.json()) as GraphQLResponse;
     expect(errorCode(refused)).toBe('RATE_LIMITED');
     expect(refused.errors?.[0].message).toBe('Too many large reads (orders, event logs) at once from this address; try again when they are answered');
 
@@ -92,5 +96,55 @@ describe("a client's operations that ask for a large field (a session's orders, 
     for (const answer of again) expect(answeredWithOrders(answer)).toBe(true);
     expect(await waiting()).toBe(0);
     await client.dispose();
+  });
+
+  it('lets an operation that waited leave the line when its HTTP client hangs up', async () => {
+    const held = await holdSessionLogs(test.databaseUrl);
+    const running = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT }, sessionWithOrders);
+    const body = JSON.stringify({ query: SESSION, variables: { code } });
+    const hangingUp = request(test.url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    hangingUp.on('error', () => undefined);
+    hangingUp.end(body);
+    await waitFor(async () => (await waiting()) === 1, 'the operation in line');
+    hangingUp.destroy();
+    await waitFor(async () => (await waiting()) === 0, 'the line empty');
+
+    await held.release();
+    for (const answer of await Promise.all(running)) expect(answeredWithOrders(answer)).toBe(true);
+  });
+
+  it('does not run an operation its WebSocket client completed while it waited', async () => {
+    const held = await holdSessionLogs(test.databaseUrl);
+    const running = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT }, sessionWithOrders);
+    const { socket, messages } = await acknowledgedSocket(test.wsUrl);
+    socket.send(JSON.stringify({ id: 'waits', type: 'subscribe', payload: { query: SESSION, variables: { code } } }));
+    await waitFor(async () => (await waiting()) === 1, 'the operation in line');
+    socket.send(JSON.stringify({ id: 'waits', type: 'complete' }));
+    const readsBefore = await scrapeMetric(test.url, 'ordered_session_log_reads_total');
+
+    await held.release();
+    await Promise.all(running);
+    await waitFor(async () => (await waiting()) === 0, 'the line empty');
+    // Its turn came and passed: a full round runs again, and nothing was read or sent for it.
+    for (const answer of await Promise.all(Array.from({ length: LARGE_OPERATIONS_PER_CLIENT }, sessionWithOrders))) expect(answeredWithOrders(answer)).toBe(true);
+    expect(await scrapeMetric(test.url, 'ordered_session_log_reads_total')).toBe(readsBefore + LARGE_OPERATIONS_PER_CLIENT);
+    expect(messages.filter((message) => message.id === 'waits')).toEqual([]);
+    socket.close();
+  });
+
+  it('keeps the turn of a running operation when the client sends another under its id', async () => {
+    const held = await holdSessionLogs(test.databaseUrl);
+    const { socket, closed } = await acknowledgedSocket(test.wsUrl);
+    socket.send(JSON.stringify({ id: 'a', type: 'subscribe', payload: { query: SESSION, variables: { code } } }));
+    await waitFor(async () => (await heldReads(test.databaseUrl)) === 1, 'the first one running');
+    socket.send(JSON.stringify({ id: 'a', type: 'complete' }));
+    socket.send(JSON.stringify({ id: 'a', type: 'subscribe', payload: { query: SESSION, variables: { code } } }));
+    expect(await closed).toBe(4409);
+
+    // The first one still holds its turn: of two more, one runs and one waits.
+    const more = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT }, sessionWithOrders);
+    await waitFor(async () => (await waiting()) === 1, 'one of them in line');
+    await held.release();
+    for (const answer of await Promise.all(more)) expect(answeredWithOrders(answer)).toBe(true);
   });
 });

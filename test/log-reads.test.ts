@@ -34,4 +34,17 @@ describe('reads of an event log, which can be megabytes', () => {
     await Promise.all(reads);
     expect(mostAtOnce).toBe(LOG_READS_AT_ONCE);
   });
+
+  it('wait for their turn at most DATABASE_QUERY_TIMEOUT_MS, as a statement waits for a connection, then SERVICE_UNAVAILABLE', async () => {
+    const instance = await test.startAnotherInstance({ databaseQueryTimeoutMs: 2_000 });
+    const { sql } = instance.services;
+    // Three rounds of three reads of 1.5 s: the third round's turn would come after 3 s.
+    const outcomes = await Promise.allSettled(Array.from({ length: 3 * LOG_READS_AT_ONCE }, () => sql.logRows('select pg_sleep(1.5)')));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      ...Array(2 * LOG_READS_AT_ONCE).fill('fulfilled'),
+      ...Array(LOG_READS_AT_ONCE).fill('rejected'),
+    ]);
+    const refused = outcomes[outcomes.length - 1] as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'database', message: 'The database service is unavailable: no turn to read a log within 2000 ms' });
+  });
 });

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
+import { MAX_SUBSCRIPTION_MESSAGE_BYTES } from '../src/server/websocket';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { scrapeMetric } from './support/metrics';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
@@ -21,9 +22,10 @@ const manyObjects = (bytes: number) => `{"p":[${new Array(Math.floor(bytes / 3))
 const SUBSCRIPTIONS = 50;
 
 /**
- * graphql-ws keeps a Subscribe message as long as its subscription streams. A frame of 200 KB
- * of `{}`s in the payload's extensions, or in a variable the operation does not declare, parsed
- * into about 6 MB of objects, kept by each of a socket's 50 subscriptions (about 290 MB a socket).
+ * graphql-ws keeps a Subscribe message as long as its subscription streams. A frame of `{}`s in
+ * the payload's extensions, or in a variable the operation does not declare, parses into about
+ * 20 times its size in objects, kept by each of a socket's 50 subscriptions (about 290 MB a
+ * socket at 256 KiB frames; now a subscription's frame has at most 16 KiB).
  */
 describe('what a streaming subscription keeps of its Subscribe message', () => {
   let test: TestApp;
@@ -36,7 +38,7 @@ describe('what a streaming subscription keeps of its Subscribe message', () => {
 
   async function subscribePadded(socket: WebSocket, where: 'extensions' | 'variables'): Promise<void> {
     const before = await scrapeMetric(test.url, 'ordered_subscriptions_active');
-    const padding = manyObjects(200_000);
+    const padding = manyObjects(MAX_SUBSCRIPTION_MESSAGE_BYTES - 1_000);
     for (let id = 1; id <= SUBSCRIPTIONS; id++) {
       const payload = JSON.stringify({ query: SESSION_EVENTS_SUBSCRIPTION, variables: { code, afterSeq: 0 } }).slice(0, -1);
       const padded = where === 'extensions' ? `${payload},"extensions":${padding}}` : payload.replace('"afterSeq":0}', `"afterSeq":0,"unused":${padding}}`) + '}';
@@ -57,7 +59,7 @@ describe('what a streaming subscription keeps of its Subscribe message', () => {
     socket.terminate();
     await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === 0, 'the streams ended');
 
-    // What the raw frames themselves take (graphql-ws keeps each, 10 MB in all) and the streams, not 290 MB.
-    expect(held).toBeLessThan(40e6);
+    // What the raw frames themselves take (graphql-ws keeps each, about 2 MB in all) and the streams.
+    expect(held).toBeLessThan(6e6);
   });
 });

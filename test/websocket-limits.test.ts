@@ -1,6 +1,6 @@
 import { MAX_UNSENT_BYTES } from '../src/server/bounded-websocket';
 import { LARGE_OPERATIONS_PER_CLIENT, LARGE_OPERATIONS_WAITING_PER_CLIENT } from '../src/server/large-operations';
-import { MAX_OPERATIONS_PER_SOCKET } from '../src/server/websocket';
+import { MAX_OPERATIONS_PER_SOCKET, MAX_SUBSCRIPTION_MESSAGE_BYTES } from '../src/server/websocket';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { Subscriber, webSocketClient } from './support/graphql-client';
 import { scrapeMetric } from './support/metrics';
@@ -50,5 +50,23 @@ describe('the limits of one WebSocket', () => {
 
     await waitFor(async () => (await scrapeMetric(test.url, 'ordered_websockets_open')) === open, 'the socket cut off', 20_000);
     socket.terminate();
+  });
+
+  it(`refuses a subscription whose Subscribe message is over ${MAX_SUBSCRIPTION_MESSAGE_BYTES} bytes with BAD_USER_INPUT, and streams one under it`, async () => {
+    const { code } = await openSession(test.url, token, 'Padded subscribe');
+    const { socket, messages } = await acknowledgedSocket(test.wsUrl);
+    const subscribe = (id: string, padding: number) =>
+      socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION + ' '.repeat(padding), variables: { code } } }));
+    subscribe('padded', MAX_SUBSCRIPTION_MESSAGE_BYTES);
+    subscribe('plain', MAX_SUBSCRIPTION_MESSAGE_BYTES - 1000);
+    await waitFor(async () => messages.some((message) => message.id === 'padded'), 'the padded one answered');
+    expect(messages.find((message) => message.id === 'padded')).toMatchObject({
+      type: 'error',
+      payload: [expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })],
+    });
+
+    await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
+    await waitFor(async () => messages.some((message) => message.id === 'plain' && message.type === 'next'), 'the other one streaming');
+    socket.close();
   });
 });

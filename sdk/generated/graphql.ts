@@ -92,7 +92,7 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { login: { userId: number, sessionKey: string, token: string, deviceKey: string } };
+export type LoginMutation = { login: { userId: number, sessionKey: string, token: string, deviceKey: string | null } };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 

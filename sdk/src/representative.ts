@@ -67,7 +67,8 @@ export class RepresentativeClient extends OrderedClient {
   async login(variables: Omit<LoginMutationVariables, 'deviceKey'>): Promise<Credential> {
     const { login } = await this.request(LoginDocument, { ...variables, deviceKey: this.currentDeviceKey });
     this.setToken(login.token);
-    this.currentDeviceKey = login.deviceKey;
+    // Null when the service could not keep one: the one this device has may still be known.
+    if (login.deviceKey) this.currentDeviceKey = login.deviceKey;
     return login;
   }
 

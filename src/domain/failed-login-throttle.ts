@@ -11,8 +11,8 @@ const CLIENT_ALLOWANCE_FACTOR = 10;
 
 /** One login, paid for from the allowances before the verification service is asked. */
 export interface LoginAttempt {
-  /** The password was right: the attempt is given back; the device key to hand out (see KnownDevices). */
-  succeeded(): Promise<string>;
+  /** The password was right: the attempt is given back; the device key to hand out (see KnownDevices), null if none could be kept. */
+  succeeded(): Promise<string | null>;
   /** The verification service could not answer: the attempt is given back. */
   giveBack(): void;
 }
@@ -26,9 +26,9 @@ export interface LoginAttempt {
  * or an IPv6 /64 network. Guessing from many addresses at once is for the verification service
  * to notice: locking a username whatever the address would let anyone lock a representative out.
  *
- * A login from a device the username logged in from before (its device key) is counted on that
- * device's own allowance instead: the café's guests, on its Wi-Fi, cannot lock out the
- * representative's tablet by failing as that username from the same address.
+ * A login from a device that exactly this username logged in from before (its device key) is
+ * counted on that device's own allowance instead: the café's guests, on its Wi-Fi, cannot lock
+ * out the representative's tablet by failing as that username from the same address.
  */
 export class FailedLoginThrottle {
   private constructor(
@@ -49,14 +49,14 @@ export class FailedLoginThrottle {
 
   /** Takes one attempt from the allowances this login is counted on, or refuses if one is used up. */
   async attempt(username: string, client: string, deviceKey: string | null): Promise<LoginAttempt> {
-    const userKey = usernameKey(username);
-    if (deviceKey !== null && (await this.devices.knows(userKey, deviceKey))) {
-      const deviceEntry = `${userKey} ${hashed(deviceKey)}`;
+    if (deviceKey !== null && (await this.devices.knows(username, deviceKey))) {
+      const deviceEntry = `${hashed(username)} ${hashed(deviceKey)}`;
       const byDevice = await take(this.byDevice, deviceEntry);
       if (!byDevice.allowed) throw tooMany(byDevice.msBeforeNext);
       const giveBackTaken = () => void giveBack(this.byDevice, deviceEntry);
-      return { giveBack: giveBackTaken, succeeded: () => (giveBackTaken(), this.devices.remember(userKey, deviceKey)) };
+      return { giveBack: giveBackTaken, succeeded: () => (giveBackTaken(), this.devices.remember(username, deviceKey)) };
     }
+    const userKey = usernameKey(username);
     // The client's allowance first: a client already refused makes no key per username it tries.
     const byClient = await take(this.byClient, client);
     if (!byClient.allowed) throw tooMany(byClient.msBeforeNext);
@@ -73,7 +73,7 @@ export class FailedLoginThrottle {
       void giveBack(this.byUsername, clientUserKey);
       void giveBack(this.byClient, client);
     };
-    return { giveBack: giveBackTaken, succeeded: () => (giveBackTaken(), this.devices.remember(userKey, null)) };
+    return { giveBack: giveBackTaken, succeeded: () => (giveBackTaken(), this.devices.remember(username, deviceKey)) };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pLimit from 'p-limit';
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import { ServiceUnavailableError } from '../domain/errors';
 
 /** Reads of an event log that run at once: below the pool's 10 connections, which writes then always find. */
 export const LOG_READS_AT_ONCE = 3;
@@ -27,16 +28,31 @@ export class Sql {
   private readonly prepared = new Map<string, string>();
   private readonly logReads = pLimit(LOG_READS_AT_ONCE);
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    /** How long a log read may wait for its turn, as any statement may wait for a pooled connection (DATABASE_QUERY_TIMEOUT_MS). */
+    private readonly waitLimitMs: number,
+  ) {}
 
   /**
    * The rows of a read of an event log, which can be megabytes (a session at its limits, a
    * replay from the start): at most LOG_READS_AT_ONCE wait on PostgreSQL at once, the others in
-   * line here. Anyone holding a code may ask for a whole log, many times at once; the pool's
+   * line here, each at most `waitLimitMs` (then SERVICE_UNAVAILABLE, as for a pooled
+   * connection). Anyone holding a code may ask for a whole log, many times at once; the pool's
    * connections stay for orders and every other statement.
    */
   logRows<Row extends QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
-    return this.logReads(() => this.rows<Row>(text, values));
+    return new Promise<Row[]>((resolve, reject) => {
+      let waitedTooLong = false;
+      const limit = setTimeout(() => {
+        waitedTooLong = true;
+        reject(new ServiceUnavailableError('database', `no turn to read a log within ${this.waitLimitMs} ms`));
+      }, this.waitLimitMs);
+      void this.logReads(async () => {
+        clearTimeout(limit);
+        if (!waitedTooLong) await this.rows<Row>(text, values).then(resolve, reject);
+      });
+    });
   }
 
   /**

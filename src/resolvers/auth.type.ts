@@ -11,11 +11,12 @@ export class Credential {
   @Field({ description: 'Send as "Authorization: Bearer <token>" on HTTP, or as { authorization } in connection_init.' })
   token!: string;
 
-  @Field({
+  @Field(() => String, {
+    nullable: true,
     description:
-      "Keep it on this device and send it with its later logins (30 days): this device's failed logins are then counted on their own, and others failing as this username from the same address (a café's Wi-Fi) do not lock it out.",
+      "Keep it on this device and send it with its later logins (30 days): this device's failed logins are then counted on their own, and others failing as this username from the same address (a café's Wi-Fi) do not lock it out. Null when it could not be kept (keep the one you have).",
   })
-  deviceKey!: string;
+  deviceKey!: string | null;
 }
 
 @ObjectType({ description: 'The signed-in representative.' })

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Credential } from '../domain/credential';
 import type { OrderView } from '../domain/views';
+import type { Connection } from '../server/large-operations';
 import type { Services } from '../services';
 
 /**
@@ -19,6 +20,8 @@ export class GraphQLContext {
     readonly credential: Credential | null | 'malformed',
     /** The client's address, for throttling wrong session codes and failed logins. */
     readonly client: string,
+    /** An HTTP request's socket: a large operation waiting for its turn leaves the line when it closes. */
+    readonly connection?: Connection,
   ) {}
 
   get em(): EntityManager {

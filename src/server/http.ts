@@ -70,7 +70,7 @@ export async function createHttpApp(options: {
   await apollo.start();
 
   const contextFor = async (req: IncomingMessage) =>
-    new GraphQLContext(services, parseAuthorization(req.headers.authorization), clientAddress(req, options.trustProxy));
+    new GraphQLContext(services, parseAuthorization(req.headers.authorization), clientAddress(req, options.trustProxy), req.socket);
   const refused = (code: string) => countHttpRefusal(metrics, code);
   const graphqlPost = graphqlPostHandler(apollo, contextFor, refused);
 

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BREAK, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { BREAK, GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { EventEmitter } from 'node:events';
 import { RateLimitedError } from '../domain/errors';
 import type { GraphQLContext } from '../resolvers/context';
 import { LARGE_FIELDS } from './large-fields-rule';
@@ -11,15 +12,18 @@ export const LARGE_OPERATIONS_WAITING_PER_CLIENT = 20;
 
 interface Line {
   running: number;
-  waiting: (() => void)[];
+  waiting: Set<() => void>;
 }
+
+/** What a client's operation comes over (an HTTP request's socket, a WebSocket): it emits 'close' when the client is gone. */
+export type Connection = Pick<EventEmitter, 'once' | 'off'>;
 
 /**
  * Operations that ask for a large field (a session's orders, a page of a log) take a client's
  * turn: LARGE_OPERATIONS_PER_CLIENT run at once, the next ones wait in that client's line. One
  * such answer can take a quarter of a second of the instance's one event loop; a client that
  * sent fifty at once held every other request, other tables' orders too, for ten seconds. In
- * its line, a client mostly delays itself.
+ * its line, a client mostly delays itself. One whose connection closes leaves the line.
  */
 export class LargeOperationGate {
   private readonly lines = new Map<string, Line>();
@@ -38,21 +42,39 @@ export class LargeOperationGate {
     return large;
   }
 
-  /** Waits for the client's turn, or refuses when too many of its operations wait already; the function returned ends the turn. */
-  async enter(client: string): Promise<() => void> {
+  /**
+   * Waits for the client's turn; the function returned ends it. Refused (RATE_LIMITED) when too
+   * many of the client's operations wait already; rejected when the connection closes meanwhile.
+   */
+  async enter(client: string, connection: Connection): Promise<() => void> {
     let line = this.lines.get(client);
-    if (!line) this.lines.set(client, (line = { running: 0, waiting: [] }));
+    if (!line) this.lines.set(client, (line = { running: 0, waiting: new Set() }));
     if (line.running < LARGE_OPERATIONS_PER_CLIENT) {
       line.running += 1;
       return this.leaving(client, line);
     }
-    if (line.waiting.length >= LARGE_OPERATIONS_WAITING_PER_CLIENT) {
+    if (line.waiting.size >= LARGE_OPERATIONS_WAITING_PER_CLIENT) {
       throw new RateLimitedError('Too many large reads (orders, event logs) at once from this address; try again when they are answered');
     }
+    const inLine = line;
     this.waitingChanged(1);
-    await new Promise<void>((turn) => line.waiting.push(turn));
-    this.waitingChanged(-1);
-    return this.leaving(client, line);
+    try {
+      await new Promise<void>((turn, gone) => {
+        const leave = () => {
+          inLine.waiting.delete(take);
+          gone(new ClientGoneError());
+        };
+        const take = () => {
+          connection.off('close', leave);
+          turn();
+        };
+        connection.once('close', leave);
+        inLine.waiting.add(take);
+      });
+    } finally {
+      this.waitingChanged(-1);
+    }
+    return this.leaving(client, inLine);
   }
 
   private leaving(client: string, line: Line): () => void {
@@ -60,11 +82,21 @@ export class LargeOperationGate {
     return () => {
       if (left) return;
       left = true;
-      const next = line.waiting.shift();
-      if (next) return next(); // the turn passes on: as many run
+      const [next] = line.waiting;
+      if (next) {
+        line.waiting.delete(next);
+        return next(); // the turn passes on: as many run
+      }
       line.running -= 1;
-      if (line.running === 0) this.lines.delete(client);
+      if (line.running === 0 && line.waiting.size === 0) this.lines.delete(client);
     };
+  }
+}
+
+/** The client closed its connection while its operation waited: nothing is run, nothing answered. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client closed its connection while its operation waited for its turn');
   }
 }
 
@@ -76,8 +108,12 @@ export function largeOperationsPlugin(gate: LargeOperationGate): ApolloServerPlu
       let answered = false;
       return {
         async didResolveOperation({ document, contextValue }) {
-          if (!gate.isLarge(document)) return;
-          const turn = await gate.enter(contextValue.client);
+          if (!gate.isLarge(document) || !contextValue.connection) return;
+          const turn = await gate.enter(contextValue.client, contextValue.connection).catch((error: unknown) => {
+            if (!(error instanceof RateLimitedError)) throw error;
+            // Apollo would answer an error of this hook with 500.
+            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 429 } } });
+          });
           // Another plugin refused the request while this one waited: the answer went without it.
           if (answered) turn();
           else leave = turn;

@@ -8,12 +8,13 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseAuthorization } from '../domain/credential';
+import { RateLimitedError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { GraphQLContext } from '../resolvers/context';
@@ -33,6 +34,12 @@ import { trimToOperation } from './subscribe-payload';
 const CLOSE_GRACE_MS = 1_000;
 /** Operations one socket may run at once (a panel needs a few; each held stream costs memory). */
 export const MAX_OPERATIONS_PER_SOCKET = 50;
+/**
+ * The largest Subscribe message of a subscription: graphql-ws keeps each as long as its stream
+ * runs (the frame, its text and the parsed payload), and 50 subscriptions padded to the 256 KiB
+ * a frame may have held about 50 MB a socket. The SDK's are under 2 KiB.
+ */
+export const MAX_SUBSCRIPTION_MESSAGE_BYTES = 16 * 1024;
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -40,7 +47,9 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 interface SocketState {
   connectionId: string;
   operations: Map<string, boolean>;
-  turns: Map<string, () => void>;
+  turns: Map<string, { payload: SubscribePayload; end: () => void }>;
+  /** The size of the message graphql-ws is handling now (its Subscribe's, in onSubscribe). */
+  messageBytes: number;
 }
 
 /**
@@ -82,7 +91,7 @@ export function createWebSocketServer(options: {
   const sockets = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket) => {
     let state = sockets.get(socket);
-    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map(), turns: new Map() }));
+    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map(), turns: new Map(), messageBytes: 0 }));
     return state;
   };
   const documents = new DocumentCache(
@@ -90,10 +99,13 @@ export function createWebSocketServer(options: {
     [...specifiedRules, ...queryLimitRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
   );
 
-  // A large operation's turn ends once it has run (a subscription's once it streams), or with the operation.
-  const endTurn = (socket: WebSocket, id: string) => {
+  // A large operation's turn ends once it has run (a subscription's once it streams), or with the
+  // operation: the one of this Subscribe message, not another sent under the same id.
+  const endTurn = (socket: WebSocket, id: string, payload: SubscribePayload) => {
     const { turns } = stateOf(socket);
-    turns.get(id)?.();
+    const turn = turns.get(id);
+    if (turn?.payload !== payload) return;
+    turn.end();
     turns.delete(id);
   };
 
@@ -131,21 +143,25 @@ export function createWebSocketServer(options: {
         // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
         const operation = getOperationAST(checked, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify operation')];
+        if (operation.operation === 'subscription' && stateOf(ctx.extra.socket).messageBytes > MAX_SUBSCRIPTION_MESSAGE_BYTES) {
+          const message = `A subscription's Subscribe message has at most ${MAX_SUBSCRIPTION_MESSAGE_BYTES} bytes: it is kept as long as the subscription streams`;
+          return [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
         operations.set(id, false);
         const variableValues = trimToOperation(payload, operation);
         if (options.largeOperations.isLarge(checked)) {
-          const turn = await options.largeOperations.enter(clientAddress(ctx.extra.request, options.trustProxy)).catch((error: Error) => error);
+          const turn = await options.largeOperations.enter(clientAddress(ctx.extra.request, options.trustProxy), ctx.extra.socket).catch((error: Error) => error);
           if (turn instanceof Error) {
             operations.delete(id);
-            return [new GraphQLError(turn.message, { extensions: { code: 'RATE_LIMITED' } })];
+            return [new GraphQLError(turn.message, { extensions: { code: turn instanceof RateLimitedError ? turn.code : 'CANCELLED' } })];
           }
-          // Completed or closed while it waited: nothing runs.
-          if (!operations.has(id) || ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+          // Completed by the client (graphql-ws forgets the id, and calls no hook) or closed while it waited: nothing runs.
+          if (!(id in ctx.subscriptions) || ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
             turn();
             operations.delete(id);
-            return [new GraphQLError('The operation ended before its turn')];
+            return [new GraphQLError('The operation ended before its turn', { extensions: { code: 'CANCELLED' } })];
           }
-          turns.set(id, turn);
+          turns.set(id, { payload, end: turn });
         }
         return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues };
       },
@@ -156,8 +172,8 @@ export function createWebSocketServer(options: {
           parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
           clientAddress(ctx.extra.request, options.trustProxy),
         ),
-      onOperation: (ctx, id, _payload, args, result) => {
-        endTurn(ctx.extra.socket, id);
+      onOperation: (ctx, id, payload, args, result) => {
+        endTurn(ctx.extra.socket, id, payload);
         const type = getOperationAST(args.document, args.operationName)?.operation ?? 'invalid';
         metrics.graphqlRequests.inc({ transport: 'ws', operation: type });
         if (result && Symbol.asyncIterator in result) {
@@ -165,8 +181,8 @@ export function createWebSocketServer(options: {
           metrics.activeSubscriptions.inc();
         }
       },
-      onComplete: (ctx, id) => {
-        endTurn(ctx.extra.socket, id);
+      onComplete: (ctx, id, payload) => {
+        endTurn(ctx.extra.socket, id, payload);
         const { operations } = stateOf(ctx.extra.socket);
         if (operations.get(id)) metrics.activeSubscriptions.dec();
         operations.delete(id);
@@ -178,9 +194,9 @@ export function createWebSocketServer(options: {
         const refused = 'data' in result ? errors : errors.map(asBadUserInput);
         return { ...result, errors: format(refused, stateOf(ctx.extra.socket).connectionId) } as unknown as ExecutionResult;
       },
-      onError: (ctx, id, _payload, errors) => {
+      onError: (ctx, id, payload, errors) => {
         // One refused before it streamed gets no onComplete; one that failed while streaming does.
-        endTurn(ctx.extra.socket, id);
+        endTurn(ctx.extra.socket, id, payload);
         const { operations, connectionId } = stateOf(ctx.extra.socket);
         if (!operations.get(id)) operations.delete(id);
         return format(errors, connectionId);
@@ -191,6 +207,10 @@ export function createWebSocketServer(options: {
   );
   // After useServer's own handler, whose listener would print a socket's error with console.error.
   wss.on('connection', (socket) => {
+    // Before graphql-ws's own listener, which calls onSubscribe in the same turn.
+    socket.prependListener('message', (data) => {
+      stateOf(socket).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
+    });
     socket.once('cut-off', () => logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(socket).connectionId }));
     metrics.openWebSockets.inc();
     socket.once('close', () => metrics.openWebSockets.dec());
