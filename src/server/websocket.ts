@@ -12,7 +12,7 @@ import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { parseAuthorization } from '../domain/credential';
 import { RateLimitedError } from '../domain/errors';
 import type { Logger } from '../logger';
@@ -47,7 +47,7 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 interface SocketState {
   connectionId: string;
   operations: Map<string, boolean>;
-  turns: Map<string, { payload: SubscribePayload; end: () => void }>;
+  turns?: Map<string, { payload: SubscribePayload; end: () => void }>;
   /** The size of the message graphql-ws is handling now (its Subscribe's, in onSubscribe). */
   messageBytes: number;
 }
@@ -82,7 +82,8 @@ export function createWebSocketServer(options: {
     maxPayload: 256 * 1024,
     perMessageDeflate: false,
     WebSocket: BoundedWebSocket,
-    verifyClient: ({ req }, answer) => {
+    // Without a limit, no check at all.
+    verifyClient: options.webSocketsPerClient === 0 ? undefined : ({ req }, answer) => {
       if (perClient.admit(clientAddress(req, options.trustProxy), req.socket)) return answer(true);
       metrics.refusedWebSockets.inc();
       answer(false, 429, 'Too many WebSockets from this address');
@@ -91,7 +92,7 @@ export function createWebSocketServer(options: {
   const sockets = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket) => {
     let state = sockets.get(socket);
-    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map(), turns: new Map(), messageBytes: 0 }));
+    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map(), messageBytes: 0 }));
     return state;
   };
   const documents = new DocumentCache(
@@ -103,10 +104,10 @@ export function createWebSocketServer(options: {
   // operation: the one of this Subscribe message, not another sent under the same id.
   const endTurn = (socket: WebSocket, id: string, payload: SubscribePayload) => {
     const { turns } = stateOf(socket);
-    const turn = turns.get(id);
+    const turn = turns?.get(id);
     if (turn?.payload !== payload) return;
     turn.end();
-    turns.delete(id);
+    turns?.delete(id);
   };
 
   const format = (errors: readonly GraphQLError[], connectionId: string) =>
@@ -125,7 +126,8 @@ export function createWebSocketServer(options: {
         execution: () => metrics.subscriptionExecutions.inc(),
       }),
       onSubscribe: async (ctx, id, payload) => {
-        const { operations, turns } = stateOf(ctx.extra.socket);
+        const state = stateOf(ctx.extra.socket);
+        const { operations } = state;
         // graphql-ws takes an id again once the client completed it, even while its first operation
         // is still starting; both would then stream, and the socket's close would end only one.
         // Checked before the limit: refusing it there would forget the first one's place in it.
@@ -143,7 +145,7 @@ export function createWebSocketServer(options: {
         // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
         const operation = getOperationAST(checked, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify operation')];
-        if (operation.operation === 'subscription' && stateOf(ctx.extra.socket).messageBytes > MAX_SUBSCRIPTION_MESSAGE_BYTES) {
+        if (operation.operation === 'subscription' && state.messageBytes > MAX_SUBSCRIPTION_MESSAGE_BYTES) {
           const message = `A subscription's Subscribe message has at most ${MAX_SUBSCRIPTION_MESSAGE_BYTES} bytes: it is kept as long as the subscription streams`;
           return [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
@@ -161,7 +163,7 @@ export function createWebSocketServer(options: {
             operations.delete(id);
             return [new GraphQLError('The operation ended before its turn', { extensions: { code: 'CANCELLED' } })];
           }
-          turns.set(id, { payload, end: turn });
+          (state.turns ??= new Map()).set(id, { payload, end: turn });
         }
         return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues };
       },
@@ -205,12 +207,14 @@ export function createWebSocketServer(options: {
     wss,
     options.keepAliveMs,
   );
+  // One listener for every socket (ws calls it on the socket), not a closure each.
+  function noteMessageSize(this: WebSocket, data: RawData): void {
+    stateOf(this).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
+  }
   // After useServer's own handler, whose listener would print a socket's error with console.error.
   wss.on('connection', (socket) => {
     // Before graphql-ws's own listener, which calls onSubscribe in the same turn.
-    socket.prependListener('message', (data) => {
-      stateOf(socket).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
-    });
+    socket.prependListener('message', noteMessageSize);
     socket.once('cut-off', () => logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(socket).connectionId }));
     metrics.openWebSockets.inc();
     socket.once('close', () => metrics.openWebSockets.dec());
