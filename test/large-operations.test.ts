@@ -108,6 +108,9 @@ describe("a client's operations that ask for a large field (a session's orders, 
     await waitFor(async () => (await waiting()) === 1, 'the operation in line');
     hangingUp.destroy();
     await waitFor(async () => (await waiting()) === 0, 'the line empty');
+    // Counted as the client's cancellation, not as an unexpected error of the service.
+    const metrics = await (await fetch(test.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/ordered_graphql_errors_total\{transport="http",code="CANCELLED"\} 1/);
 
     await held.release();
     for (const answer of await Promise.all(running)) expect(answeredWithOrders(answer)).toBe(true);

@@ -110,9 +110,10 @@ export function largeOperationsPlugin(gate: LargeOperationGate): ApolloServerPlu
         async didResolveOperation({ document, contextValue }) {
           if (!gate.isLarge(document) || !contextValue.connection) return;
           const turn = await gate.enter(contextValue.client, contextValue.connection).catch((error: unknown) => {
-            if (!(error instanceof RateLimitedError)) throw error;
-            // Apollo would answer an error of this hook with 500.
-            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 429 } } });
+            // Apollo would answer any other error of this hook with 500, and it would be logged as unexpected.
+            if (error instanceof RateLimitedError) throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 429 } } });
+            if (error instanceof ClientGoneError) throw new GraphQLError(error.message, { extensions: { code: 'CANCELLED', http: { status: 499 } } });
+            throw error;
           });
           // Another plugin refused the request while this one waited: the answer went without it.
           if (answered) turn();
