@@ -3,6 +3,7 @@ import { closedPort } from './support/dead-servers';
 import { HeldVerification } from './support/held-verification';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { graphql, Subscriber, webSocketClient } from './support/graphql-client';
+import { scrapeMetric } from './support/metrics';
 import { LOCATION_EVENTS_SUBSCRIPTION, LOGOUT, SESSIONS } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -170,5 +171,39 @@ describe("a location stream ends once its credential may no longer open it", () 
     expect(panel.completed).toBe(false);
     expect(panel.errors).toEqual([]);
     await client.dispose();
+  });
+});
+
+describe('a location stream opened on cached answers', () => {
+  /** Long enough to tell half of it from all of it. */
+  const TTL_MS = 4_000;
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({ authCacheTtlMs: TTL_MS });
+  });
+  afterAll(() => test.stop());
+
+  it('is refused when the location changed hands since answers older than half their lifetime', async () => {
+    const cafe = test.doubles.data.locations.find((location) => location.id === DEMO.cafe)!;
+    const owner = cafe.user_id;
+    const token = await login(test.url);
+    // The instance now holds the verification and the ownership, both saying yes.
+    expect((await graphql(test.url, SESSIONS, { locationId: DEMO.cafe }, token)).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2 + 500));
+    const client = webSocketClient(test.wsUrl, token);
+    try {
+      cafe.user_id = owner + 1;
+      const panel = new Subscriber(client, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.cafe });
+      await waitFor(async () => panel.completed || (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === 1, 'the panel refused or streaming');
+      const session = await openSession(test.url, await login(test.url, DEMO.rival), 'Table of the new owner', DEMO.cafe);
+      await placeOrder(test.url, session.code);
+      await panel.done;
+      // Let in on those answers, it would stream the new owner's orders until its first re-check.
+      expect(panel.items).toEqual([]);
+      expect(panel.errors.flat().map((error) => (error as { extensions?: { code?: string } }).extensions?.code)).toEqual(['FORBIDDEN']);
+    } finally {
+      cafe.user_id = owner;
+      await client.dispose();
+    }
   });
 });

@@ -39,6 +39,7 @@ export class Access {
   private readonly revoked: LRUCache<string, true>;
   /** The live streams each token opened, while they stream. */
   private readonly streamsByToken = new Map<string, Set<WatchedStream>>();
+  private readonly ttl: number;
   private readonly recheckMs: number;
   private recheckTimer: NodeJS.Timeout | undefined;
   private rechecking = false;
@@ -48,18 +49,23 @@ export class Access {
     private readonly siblings: Pick<Siblings, 'verification' | 'locations'>,
     cacheTtlMs: number,
   ) {
-    const ttl = Math.max(1, Math.min(cacheTtlMs, 60_000));
+    const ttl = (this.ttl = Math.max(1, Math.min(cacheTtlMs, 60_000)));
     this.verified = new LRUCache({ ...upTo(50_000), ttl });
     this.owners = new LRUCache({ ...upTo(50_000), ttl });
     this.revoked = new LRUCache({ ...upTo(MAX_REVOKED), ttl });
-    this.recheckMs = Math.max(ttl, MIN_RECHECK_MS);
+    // Half a lifetime: a stream opens on answers at most half a lifetime old (see requireOwner),
+    // so none outlives the answers it was let in on by more than one lifetime.
+    this.recheckMs = Math.max(Math.floor(ttl / 2), MIN_RECHECK_MS);
   }
 
-  /** The verified user id of a representative's credential; `fresh`: asked again, whatever is cached. */
-  async authenticate(presented: Credential | null | 'malformed', { fresh = false } = {}): Promise<number> {
+  /**
+   * The verified user id of a representative's credential; `fresh`: asked again, whatever is
+   * cached; `streaming`: asked again if the cached answer is older than half its lifetime.
+   */
+  async authenticate(presented: Credential | null | 'malformed', { fresh = false, streaming = false } = {}): Promise<number> {
     const credential = wellFormed(presented);
     const token = credentialKey(credential);
-    const cached = fresh ? undefined : this.verified.get(token);
+    const cached = fresh || (streaming && !this.youngEnough(this.verified, token)) ? undefined : this.verified.get(token);
     if (cached !== undefined) return cached;
     if (this.revoked.has(token)) throw loggedOut();
     const { userId } = await this.siblings.verification.verify(credential);
@@ -69,12 +75,20 @@ export class Access {
     return userId;
   }
 
-  /** The verified user id, who must own the location. */
-  async requireOwner(credential: Credential | null | 'malformed', locationId: number): Promise<number> {
-    const userId = await this.authenticate(credential);
-    const ownerId = await this.ownerOf(locationId);
+  /**
+   * The verified user id, who must own the location. `streaming`: for a stream that is then
+   * checked again every half lifetime (endWhenRefused), on answers at most half a lifetime old.
+   */
+  async requireOwner(credential: Credential | null | 'malformed', locationId: number, { streaming = false } = {}): Promise<number> {
+    const userId = await this.authenticate(credential, { streaming });
+    const ownerId = await this.ownerOf(locationId, { fresh: streaming && !this.youngEnough(this.owners, locationId) });
     if (ownerId !== userId) throw notOwner(locationId);
     return userId;
+  }
+
+  /** Whether the cached answer under `key` is at most half its lifetime old. */
+  private youngEnough<Key extends {}>(cache: LRUCache<Key, number>, key: Key): boolean {
+    return cache.getRemainingTTL(key) >= this.ttl / 2;
   }
 
   /**
@@ -100,7 +114,7 @@ export class Access {
   /**
    * Ends the location stream `stream` when its credential may no longer open it: at once when
    * the credential is logged out (here, or on another instance, told through Redis), and
-   * otherwise at the next re-check, once a cache lifetime, which also finds a logout whose
+   * otherwise at the next re-check, every half cache lifetime, which also finds a logout whose
    * message was lost, a credential that expired and a location that changed hands. Access to
    * a stream is checked when it starts and must not outlive the credential (DESIGN.md §4).
    */

@@ -78,12 +78,12 @@ export class EventResolver {
   @Subscription(() => LocationEvent, {
     name: 'locationEvents',
     description:
-      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out (at once) or expires, and with FORBIDDEN when the location changes hands: the service asks again once per lifetime of its verification cache (AUTH_CACHE_TTL_MS).",
+      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out (at once) or expires, and with FORBIDDEN when the location changes hands: within one lifetime of the service's verification cache (AUTH_CACHE_TTL_MS), which it asks again every half lifetime.",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, LocationEventsArgs, GraphQLContext>) => {
       parsePositiveId(args.locationId, 'locationId');
       const from = validAfterSeq(args.afterSeq);
       const { services, credential } = context;
-      await services.access.requireOwner(credential, args.locationId);
+      await services.access.requireOwner(credential, args.locationId, { streaming: true });
       return services.streams.ofLocation(args.locationId, from, (stream) =>
         services.access.endWhenRefused(credential, args.locationId, stream),
       );
