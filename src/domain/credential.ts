@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digest } from './digest';
 
 /** A representative's credential from the verification service, as clients present it. */
 export interface Credential {
@@ -20,7 +20,7 @@ export function formatToken(credential: Credential): string {
  * works (a logout with another user's id once sent a live key to every instance).
  */
 export function credentialKey(credential: Credential): string {
-  return createHash('sha256').update(formatToken(credential)).digest('base64url');
+  return digest(formatToken(credential));
 }
 
 /** Whether the credential's token reads back as it (a sibling's session key might not fit the grammar). */

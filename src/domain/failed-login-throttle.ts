@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EventBus } from '../pubsub/event-bus';
+import { digest } from './digest';
 import { RateLimitedError } from './errors';
 import { KnownDevices } from './known-devices';
 import { sharedAllowance } from './shared-allowance';
@@ -50,7 +50,7 @@ export class FailedLoginThrottle {
   /** Takes one attempt from the allowances this login is counted on, or refuses if one is used up. */
   async attempt(username: string, client: string, deviceKey: string | null): Promise<LoginAttempt> {
     if (deviceKey !== null && (await this.devices.knows(username, deviceKey))) {
-      const deviceEntry = `${hashed(username)} ${hashed(deviceKey)}`;
+      const deviceEntry = `${digest(username)} ${digest(deviceKey)}`;
       const byDevice = await take(this.byDevice, deviceEntry);
       if (!byDevice.allowed) throw tooMany(byDevice.msBeforeNext);
       const giveBackTaken = () => void giveBack(this.byDevice, deviceEntry);
@@ -105,11 +105,7 @@ async function take(allowance: RateLimiterAbstract, key: string): Promise<{ allo
  * letters, spaces around it), and however long, make a key of a fixed size.
  */
 function usernameKey(username: string): string {
-  return hashed(username.normalize('NFKC').trim().toLowerCase());
-}
-
-function hashed(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return digest(username.normalize('NFKC').trim().toLowerCase());
 }
 
 function tooMany(msBeforeNext: number): RateLimitedError {

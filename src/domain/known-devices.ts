@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { EventBus } from '../pubsub/event-bus';
 import { upTo } from './cache-bounds';
+import { digest } from './digest';
 
 /** How long a device stays known after its last successful login. */
 const KNOWN_FOR_MS = 30 * 24 * 60 * 60 * 1000;
@@ -27,7 +28,7 @@ export class KnownDevices {
   /** Whether `deviceKey` was handed out to a login of exactly this username. */
   async knows(username: string, deviceKey: string): Promise<boolean> {
     if (deviceKey.length > MAX_KEY_LENGTH) return false;
-    const [set, device] = [this.setOf(username), hashed(deviceKey)];
+    const [set, device] = [this.setOf(username), digest(deviceKey)];
     const redis = this.bus.commandConnection;
     const lastLogin = redis ? await redis.zscore(set, device).then(Number, () => NaN) : this.inMemory.get(set)?.get(device);
     return lastLogin !== undefined && lastLogin >= Date.now() - KNOWN_FOR_MS;
@@ -39,7 +40,7 @@ export class KnownDevices {
    */
   async remember(username: string, presented: string | null): Promise<string | null> {
     const deviceKey = presented !== null && presented.length <= MAX_KEY_LENGTH ? presented : randomBytes(24).toString('base64url');
-    const [set, device, now] = [this.setOf(username), hashed(deviceKey), Date.now()];
+    const [set, device, now] = [this.setOf(username), digest(deviceKey), Date.now()];
     const redis = this.bus.commandConnection;
     if (!redis) {
       const devices = this.inMemory.get(set) ?? new Map<string, number>();
@@ -61,10 +62,6 @@ export class KnownDevices {
   }
 
   private setOf(username: string): string {
-    return `${this.bus.namespace}login-devices:${hashed(username)}`;
+    return `${this.bus.namespace}login-devices:${digest(username)}`;
   }
-}
-
-function hashed(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
 }
