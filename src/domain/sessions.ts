@@ -71,13 +71,10 @@ export class Sessions {
    * allowance until it proves right. Whether it is still open is checked where it matters.
    */
   async keyByCode(code: string, client: string): Promise<SessionKey> {
+    this.throttle.assertAllowed(client);
     const normalised = normalisedCode(code);
-    this.throttle.assertAllowed(client, normalised);
     const known = this.keys.get(normalised);
-    if (known) {
-      this.throttle.openedBy(client, normalised);
-      return known;
-    }
+    if (known) return known;
     const attempt = await this.throttle.attempt(client);
     let key: SessionKey | undefined;
     try {
@@ -91,7 +88,6 @@ export class Sessions {
       throw new NotFoundError('No session has this code');
     }
     attempt.giveBack();
-    this.throttle.openedBy(client, normalised);
     this.keys.set(normalised, key);
     return key;
   }

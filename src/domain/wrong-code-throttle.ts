@@ -9,8 +9,6 @@ import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 import { sharedAllowance } from './shared-allowance';
 
 const WINDOW_SECONDS = 60;
-/** How long a client keeps being answered for a code it opened, once exhausted: a table's sitting. */
-const OPENED_KEPT_MS = 4 * 60 * 60 * 1000;
 
 /** One lookup of a code this instance does not know, paid for from the client's allowance. */
 export interface CodeAttempt {
@@ -37,8 +35,6 @@ interface Exhausted {
  */
 export class WrongCodeThrottle {
   private readonly exhausted = new LRUCache<string, true>({ ...upTo(100_000), ttl: WINDOW_SECONDS * 1000 });
-  /** `<client> <code>` of the codes each client opened here lately, which its exhaustion does not take from it. */
-  private readonly opened = new LRUCache<string, true>({ ...upTo(100_000), ttl: OPENED_KEPT_MS });
   /** The attempts of one event-loop turn take one count per client from Redis, not one each. */
   private readonly attempts = new DataLoader<string, Taken>((clients) => this.take(clients), ONE_QUERY_PER_LOOP_TURN);
   private readonly givenBack = new Map<string, number>();
@@ -56,21 +52,9 @@ export class WrongCodeThrottle {
     return new WrongCodeThrottle(sharedAllowance(bus, 'wrong-codes', limitPerMinute, WINDOW_SECONDS), bus);
   }
 
-  /**
-   * Refuses a client whose allowance is used up, without asking Redis, but for a code it opened
-   * on this instance lately: the guests of a café share its address, and one of them guessing
-   * codes would otherwise stop every table's orders there. Answering a code the client itself
-   * has opened tells it nothing new.
-   */
-  assertAllowed(client: string, code: string): void {
-    if (this.exhausted.has(client) && !this.opened.has(`${client} ${code}`)) throw tooMany();
-  }
-
-  /** The client opened the session of this code (its lookup proved right). */
-  openedBy(client: string, code: string): void {
-    const pair = `${client} ${code}`;
-    // Not renewed on every order: refreshing the entry's age costs the hot path and buys little.
-    if (!this.opened.has(pair)) this.opened.set(pair, true);
+  /** Refuses a client whose allowance is used up, without asking Redis. */
+  assertAllowed(client: string): void {
+    if (this.exhausted.has(client)) throw tooMany();
   }
 
   /** Takes one attempt from the client's allowance, or refuses if none is left. */
