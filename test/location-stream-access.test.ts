@@ -204,6 +204,21 @@ describe('a location stream opened on cached answers', () => {
     } finally {
       cafe.user_id = owner;
       await client.dispose();
+      // The instance reuses the changed owner for a cache lifetime.
+      await waitFor(async () => (await graphql(test.url, SESSIONS, { locationId: DEMO.cafe }, token)).errors === undefined, 'the cafe back with its owner');
     }
+  });
+
+  it('asks the siblings once when many panels open at once on such answers', async () => {
+    const token = await login(test.url);
+    expect((await graphql(test.url, SESSIONS, { locationId: DEMO.cafe }, token)).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS / 2 + 500));
+    test.doubles.control.resetRequestCounts();
+    const client = webSocketClient(test.wsUrl, token);
+    const panels = Array.from({ length: 20 }, () => new Subscriber(client, LOCATION_EVENTS_SUBSCRIPTION, { locationId: DEMO.cafe }));
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === panels.length, 'every panel streaming');
+    expect(test.doubles.control.requestCount('/verification/verify/')).toBe(1);
+    expect(test.doubles.control.requestCount('/locations/get/')).toBe(1);
+    await client.dispose();
   });
 });

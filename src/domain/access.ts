@@ -37,6 +37,9 @@ export class Access {
   private readonly verified: LRUCache<string, number>;
   private readonly owners: LRUCache<number, number>;
   private readonly revoked: LRUCache<string, true>;
+  /** Questions to the siblings in flight, shared by everyone asking the same meanwhile (a room of panels subscribing at once). */
+  private readonly verifying = new Map<string, Promise<number>>();
+  private readonly locating = new Map<number, Promise<number>>();
   /** The live streams each token opened, while they stream. */
   private readonly streamsByToken = new Map<string, Set<WatchedStream>>();
   private readonly ttl: number;
@@ -68,7 +71,7 @@ export class Access {
     const cached = fresh || (streaming && !this.youngEnough(this.verified, token)) ? undefined : this.verified.get(token);
     if (cached !== undefined) return cached;
     if (this.revoked.has(token)) throw loggedOut();
-    const { userId } = await this.siblings.verification.verify(credential);
+    const userId = await shared(this.verifying, token, async () => (await this.siblings.verification.verify(credential)).userId);
     // Logged out while the verification service was answering: that answer is already stale.
     if (this.revoked.has(token)) throw loggedOut();
     this.verified.set(token, userId);
@@ -193,11 +196,24 @@ export class Access {
   private async ownerOf(locationId: number, { fresh = false } = {}): Promise<number> {
     const cached = fresh ? undefined : this.owners.get(locationId);
     if (cached !== undefined) return cached;
-    const location = await this.siblings.locations.location(locationId);
-    if (!location) throw new NotFoundError(`Location ${locationId} does not exist`);
-    this.owners.set(locationId, location.userId);
-    return location.userId;
+    const ownerId = await shared(this.locating, locationId, async () => {
+      const location = await this.siblings.locations.location(locationId);
+      if (!location) throw new NotFoundError(`Location ${locationId} does not exist`);
+      return location.userId;
+    });
+    this.owners.set(locationId, ownerId);
+    return ownerId;
   }
+}
+
+/** The answer to a question already in flight under `key`, or a new one asked: one call however many wait for it. */
+function shared<Key, Answer>(inFlight: Map<Key, Promise<Answer>>, key: Key, ask: () => Promise<Answer>): Promise<Answer> {
+  let answer = inFlight.get(key);
+  if (!answer) {
+    answer = ask().finally(() => inFlight.delete(key));
+    inFlight.set(key, answer);
+  }
+  return answer;
 }
 
 /**

@@ -78,7 +78,7 @@ export class EventResolver {
   @Subscription(() => LocationEvent, {
     name: 'locationEvents',
     description:
-      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out (at once) or expires, and with FORBIDDEN when the location changes hands: within one lifetime of the service's verification cache (AUTH_CACHE_TTL_MS), which it asks again every half lifetime.",
+      "The order panel's stream (the location's representative only): sessions opened and closed, orders placed and moved along, exactly once and in seq order, first the stored ones after afterSeq, then live. To resume after a dropped connection, subscribe again with the last seq received. Ends with UNAUTHENTICATED when the credential that opened it is logged out (at once) or expires, and with FORBIDDEN when the location changes hands: within one lifetime of the service's verification cache (AUTH_CACHE_TTL_MS; half of it and a second under two seconds), which it asks again every half lifetime.",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, LocationEventsArgs, GraphQLContext>) => {
       parsePositiveId(args.locationId, 'locationId');
       const from = validAfterSeq(args.afterSeq);
