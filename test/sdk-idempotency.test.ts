@@ -8,17 +8,19 @@ import { startTestApp, type TestApp } from './support/test-app';
 const ESPRESSO = [{ productId: DEMO.espresso.id, quantity: 1 }];
 const isPlaceOrder = (body: { query: string }) => body.query.includes('mutation PlaceOrder');
 
+// One service and one proxy that can lose its answers, for both describes.
+let test: TestApp;
+let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
+beforeAll(async () => {
+  test = await startTestApp();
+  proxy = await startLossyProxy(test.url);
+});
+afterAll(async () => {
+  await proxy.stop();
+  await test.stop();
+});
+
 describe('placeOrder through the SDK when an answer is lost', () => {
-  let test: TestApp;
-  let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
-  beforeAll(async () => {
-    test = await startTestApp();
-    proxy = await startLossyProxy(test.url);
-  });
-  afterAll(async () => {
-    await proxy.stop();
-    await test.stop();
-  });
 
   async function openTable(name: string) {
     const representative = representativeClient(test);
@@ -79,17 +81,7 @@ describe('placeOrder through the SDK when an answer is lost', () => {
 });
 
 describe('openSession through the SDK when an answer is lost', () => {
-  let test: TestApp;
-  let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
   const isOpenSession = (body: { query: string }) => body.query.includes('mutation OpenSession');
-  beforeAll(async () => {
-    test = await startTestApp();
-    proxy = await startLossyProxy(test.url);
-  });
-  afterAll(async () => {
-    await proxy.stop();
-    await test.stop();
-  });
 
   async function representativeThroughProxy(retries?: number) {
     const representative = representativeClient({ url: proxy.url, wsUrl: test.wsUrl }, { openSessionRetry: { retries, delayMs: () => 10 } });

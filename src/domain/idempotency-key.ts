@@ -1,7 +1,7 @@
 import { BadInputError } from './errors';
 import { characterCount, storable } from './text';
 
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
 
 /** A client's key for one write it may send again (an order, an opened session), as it is stored. */
 export function validIdempotencyKey(key: string): string {

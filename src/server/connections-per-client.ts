@@ -8,12 +8,10 @@ import type { Duplex } from 'node:stream';
 export class ConnectionsPerClient {
   private readonly held = new Map<string, number>();
 
-  /** `limit` 0: no limit. */
   constructor(private readonly limit: number) {}
 
   /** Takes a place for the client until its socket closes; false when it holds its limit already. */
   admit(client: string, socket: Duplex): boolean {
-    if (this.limit === 0) return true;
     const count = this.held.get(client) ?? 0;
     if (count >= this.limit) return false;
     this.held.set(client, count + 1);
@@ -24,10 +22,5 @@ export class ConnectionsPerClient {
       else this.held.set(client, left);
     });
     return true;
-  }
-
-  /** Clients holding a socket now. */
-  get clients(): number {
-    return this.held.size;
   }
 }

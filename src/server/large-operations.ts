@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { BREAK, GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { EventEmitter } from 'node:events';
 import { RateLimitedError } from '../domain/errors';
@@ -102,30 +102,31 @@ export class ClientGoneError extends Error {
 
 /** HTTP operations take their turn once Apollo has their document, and end it with their answer. */
 export function largeOperationsPlugin(gate: LargeOperationGate): ApolloServerPlugin<GraphQLContext> {
-  return {
-    async requestDidStart() {
-      let leave: (() => void) | undefined;
-      let answered = false;
-      return {
-        async didResolveOperation({ document, contextValue }) {
-          if (!gate.isLarge(document) || !contextValue.connection) return;
-          const turn = await gate.enter(contextValue.client, contextValue.connection).catch((error: unknown) => {
-            // Apollo would answer any other error of this hook with 500, and it would be logged as unexpected.
-            if (error instanceof RateLimitedError) throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 429 } } });
-            if (error instanceof ClientGoneError) throw new GraphQLError(error.message, { extensions: { code: 'CANCELLED', http: { status: 499 } } });
-            throw error;
-          });
-          // Another plugin refused the request while this one waited: the answer went without it.
-          if (answered) turn();
-          else leave = turn;
-        },
-        async willSendResponse() {
-          answered = true;
-          leave?.();
-        },
-      };
+  // The turns of the few requests that take one, by their context; one listener for every request.
+  const turns = new WeakMap<GraphQLContext, { leave?: () => void; answered: boolean }>();
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    async didResolveOperation({ document, contextValue }) {
+      if (!gate.isLarge(document) || !contextValue.connection) return;
+      const taken: { leave?: () => void; answered: boolean } = { answered: false };
+      turns.set(contextValue, taken);
+      const turn = await gate.enter(contextValue.client, contextValue.connection).catch((error: unknown) => {
+        // Apollo would answer any other error of this hook with 500, and it would be logged as unexpected.
+        if (error instanceof RateLimitedError) throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 429 } } });
+        if (error instanceof ClientGoneError) throw new GraphQLError(error.message, { extensions: { code: 'CANCELLED', http: { status: 499 } } });
+        throw error;
+      });
+      // Another plugin refused the request while this one waited: the answer went without it.
+      if (taken.answered) turn();
+      else taken.leave = turn;
+    },
+    async willSendResponse({ contextValue }) {
+      const taken = turns.get(contextValue);
+      if (!taken) return;
+      taken.answered = true;
+      taken.leave?.();
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 function asksForLargeField(schema: GraphQLSchema, document: DocumentNode): boolean {

@@ -75,19 +75,19 @@ export function createWebSocketServer(options: {
   largeOperations: LargeOperationGate;
 }) {
   const { services, formatError, metrics, logger } = options;
-  const perClient = new ConnectionsPerClient(options.webSocketsPerClient);
+  // Without a limit (0), no check at all.
+  const perClient = options.webSocketsPerClient > 0 ? new ConnectionsPerClient(options.webSocketsPerClient) : undefined;
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: GRAPHQL_PATH,
     maxPayload: 256 * 1024,
     perMessageDeflate: false,
     WebSocket: BoundedWebSocket,
-    // Without a limit, no check at all.
-    verifyClient: options.webSocketsPerClient === 0 ? undefined : ({ req }, answer) => {
+    verifyClient: perClient && (({ req }, answer) => {
       if (perClient.admit(clientAddress(req, options.trustProxy), req.socket)) return answer(true);
       metrics.refusedWebSockets.inc();
       answer(false, 429, 'Too many WebSockets from this address');
-    },
+    }),
   });
   const sockets = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket) => {
