@@ -1,5 +1,5 @@
 /** Environment → one typed, validated config object, read once at start. */
-import { isLogLevel, LOG_LEVELS, type LogLevel } from './logger';
+import { DEFAULT_LOG_BUFFER_BYTES, isLogLevel, LOG_LEVELS, type LogLevel } from './logger';
 
 export interface SiblingUrls {
   verification?: string;
@@ -61,6 +61,8 @@ export interface Config {
   databaseQueryTimeoutMs: number;
   /** The least severe log entries written; silent: none. */
   logLevel: LogLevel | 'silent';
+  /** Log output that may wait for stdout; lines past it are dropped and counted. */
+  logBufferBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     httpIdleTimeoutMs: integer('HTTP_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
     databaseQueryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS', 10000, 100, 600000),
     logLevel: logLevel('LOG_LEVEL'),
+    logBufferBytes: integer('LOG_BUFFER_BYTES', DEFAULT_LOG_BUFFER_BYTES, 65536, 1073741824),
   };
   if (production) problems.push(...missingInProduction(env));
   if (problems.length > 0) throw new ConfigError(problems);

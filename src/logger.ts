@@ -1,4 +1,4 @@
-import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+import pino, { type DestinationStream, type LoggerOptions, type Logger as PinoLogger } from 'pino';
 
 /** Structured JSON logs, one line per entry, on stdout (pino). */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -16,31 +16,56 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
+/** What may wait for stdout by default, unless LOG_BUFFER_BYTES says otherwise. */
+export const DEFAULT_LOG_BUFFER_BYTES = 16 * 1024 * 1024;
+
 let stdout: DestinationStream | undefined;
+let droppedLines = 0;
+
+/** Log lines dropped so far because stdout was not taking them (ordered_log_lines_dropped_total). */
+export function droppedLogLines(): number {
+  return droppedLines;
+}
+
+function pinoOptions(minimum: LogLevel | 'silent'): LoggerOptions {
+  return {
+    level: minimum,
+    base: null,
+    messageKey: 'message',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+}
 
 /**
  * Lines go to stdout in the background, and those that arrive while a write is under way go
  * out together: under load, one write for many requests' lines instead of one system call
  * per line on the event loop. pino writes what is still buffered when the process exits.
+ * A reader that stops (a stalled log shipper, a paused terminal) would make the instance hold
+ * every line in memory until it ran out: past `bufferBytes` waiting, lines are dropped and
+ * counted, and one line says how many once stdout has taken the rest.
  */
-function stdoutDestination(): DestinationStream {
-  return (stdout ??= pino.destination({ dest: 1, sync: false }));
+function stdoutDestination(bufferBytes: number): DestinationStream {
+  if (stdout) return stdout;
+  const destination = pino.destination({ dest: 1, sync: false, maxLength: bufferBytes });
+  const reporter = pino(pinoOptions('warn'), destination);
+  let unreported = 0;
+  destination.on('drop', () => {
+    droppedLines += 1;
+    unreported += 1;
+  });
+  destination.on('drain', () => {
+    if (unreported === 0) return;
+    reporter.warn({ dropped: unreported }, 'log lines dropped: stdout was not taking them');
+    unreported = 0;
+  });
+  return (stdout = destination);
 }
 
-export function createLogger(minimum: LogLevel | 'silent' = 'info', write?: (line: string) => void): Logger {
-  const destination = write ? { write } : minimum === 'silent' ? { write: () => undefined } : stdoutDestination();
-  return wrap(
-    pino(
-      {
-        level: minimum,
-        base: null,
-        messageKey: 'message',
-        timestamp: pino.stdTimeFunctions.isoTime,
-        formatters: { level: (label) => ({ level: label }) },
-      },
-      destination,
-    ),
-  );
+/** A logger writing to `write`, or else to stdout with at most `bufferBytes` waiting for it. */
+export function createLogger(minimum: LogLevel | 'silent' = 'info', write?: (line: string) => void, bufferBytes = DEFAULT_LOG_BUFFER_BYTES): Logger {
+  const destination = write ? { write } : minimum === 'silent' ? { write: () => undefined } : stdoutDestination(bufferBytes);
+  return wrap(pino(pinoOptions(minimum), destination));
 }
 
 function wrap(log: PinoLogger): Logger {

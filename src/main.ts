@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logBufferBytes);
 
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {

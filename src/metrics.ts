@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { droppedLogLines } from './logger';
 
 /**
  * How often the event loop's delay is sampled. Node records each sample as the whole time
@@ -109,6 +110,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly droppedLogLines = droppedLogLinesCounter(this.registry);
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ordered_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     // These list every handle and resource of the process at each scrape: with 15,000 WebSockets
@@ -136,4 +139,19 @@ export class Metrics {
     const known = new Set(this.registry.getMetricsAsArray().map((metric) => metric.name));
     return names.filter((name) => !known.has(name));
   }
+}
+
+/** The process's dropped log lines (kept by the logger, which every app of the process shares), as of each scrape. */
+function droppedLogLinesCounter(registry: Registry): Counter {
+  let counted = 0;
+  return new Counter({
+    name: 'ordered_log_lines_dropped_total',
+    help: 'Log lines dropped because more than LOG_BUFFER_BYTES were waiting for stdout',
+    registers: [registry],
+    collect() {
+      const dropped = droppedLogLines();
+      this.inc(dropped - counted);
+      counted = dropped;
+    },
+  });
 }

@@ -34,6 +34,12 @@ describe('configuration from the environment', () => {
     for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
   });
 
+  it('bounds what the log may hold for stdout: 16 MiB unless told, at least 64 KiB', () => {
+    expect(loadConfig({}).logBufferBytes).toBe(16 * 1024 * 1024);
+    expect(loadConfig({ LOG_BUFFER_BYTES: '65536' }).logBufferBytes).toBe(65536);
+    expect(() => loadConfig({ LOG_BUFFER_BYTES: '4096' })).toThrow('LOG_BUFFER_BYTES must be an integer from 65536 to 1073741824, got "4096"');
+  });
+
   it('refuses a WebSocket keep-alive under a second, other than 0', () => {
     expect(() => loadConfig({ WS_KEEPALIVE_MS: '1' })).toThrow('WS_KEEPALIVE_MS must be 0 (never) or from 1000 to 600000, got "1"');
     expect(loadConfig({ WS_KEEPALIVE_MS: '1000' }).webSocketKeepAliveMs).toBe(1000);
