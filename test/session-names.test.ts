@@ -29,6 +29,34 @@ describe('session names and codes', () => {
     expect(listed.data.sessions.nodes.filter((session: { name: string }) => session.name === 'Table 2')).toHaveLength(1);
   });
 
+  it('refuses names that look like an open one (invisible characters, other spaces) with CONFLICT, and keeps names as they look', async () => {
+    const first = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: 'Table\u00a07 \u200b' }, token);
+    expect(first.data.openSession.name).toBe('Table 7');
+    const before = await countRows(test.databaseUrl, 'sessions');
+    for (const lookalike of ['Table 7\u200b', '\u2060Table  7', 'Table\u20077', '\u202eTable 7', 'Table\u200d 7']) {
+      const again = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: lookalike }, token);
+      expect([lookalike, errorCode(again)]).toEqual([lookalike, 'CONFLICT']);
+    }
+    expect(await countRows(test.databaseUrl, 'sessions')).toBe(before);
+  });
+
+  it('refuses a name of invisible characters only as BAD_USER_INPUT, and writes nothing', async () => {
+    const before = await countRows(test.databaseUrl, 'sessions');
+    for (const invisible of ['\u200b', '\u2060\u00ad', '\u00a0\u3000', '\ufeff']) {
+      const refused = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: invisible }, token);
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0].message).toBe('A session needs a name');
+    }
+    expect(await countRows(test.databaseUrl, 'sessions')).toBe(before);
+  });
+
+  it('keeps the joiners of emoji sequences and words, and the tags of a subdivision flag', async () => {
+    for (const name of ['👨\u200d👩\u200d👧 table', 'می\u200cخواهم', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} corner']) {
+      const opened = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name }, token);
+      expect(opened.data.openSession.name).toBe(name);
+    }
+  });
+
   it('opens "Table 5" at two locations of the same representative', async () => {
     const here = await openSession(test.url, token, 'Table 5', CAFE);
     const there = await openSession(test.url, token, 'Table 5', SECOND_CAFE);

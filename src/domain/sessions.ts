@@ -13,7 +13,7 @@ import { validIdempotencyKey } from './idempotency-key';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 import { appendLocationEvent } from './location-events';
 import { recordSessionEvent } from './session-events';
-import { characterCount, storable } from './text';
+import { characterCount, storable, visibleText } from './text';
 import type { WrongCodeThrottle } from './wrong-code-throttle';
 
 const CODE = /^[0-9a-f]{6}$/;
@@ -204,10 +204,11 @@ export const INSERT_SESSION = `
   insert into sessions (id, code, name, location_id, state, opened_at, opened_by, last_seq, open_key)
   values ($1, $2, $3, $4, 'OPEN', $5, $6, 0, $7)`;
 
+/** The name as staff see it on the panel, where two open sessions must not look alike. */
 function validName(raw: string): string {
-  const name = raw.trim();
+  if (!storable(raw)) throw new BadInputError('A session name must be Unicode text without NUL characters', { field: 'name' });
+  const name = visibleText(raw);
   if (name.length === 0) throw new BadInputError('A session needs a name', { field: 'name' });
-  if (!storable(name)) throw new BadInputError('A session name must be Unicode text without NUL characters', { field: 'name' });
   if (characterCount(name) > MAX_NAME_LENGTH) {
     throw new BadInputError(`A session name has at most ${MAX_NAME_LENGTH} characters`, { field: 'name' });
   }

@@ -14,3 +14,23 @@ export function characterCount(text: string): number {
   for (const _character of text) count += 1;
   return count;
 }
+
+/**
+ * Format characters (Unicode Cf: zero-width spaces, word joiners, soft hyphens, direction
+ * marks), but for a zero-width (non-)joiner between two visible characters (emoji sequences,
+ * Persian and Indic words) and the tags of a subdivision flag: invisible, they would make
+ * names that look the same, or empty, different text.
+ */
+const INVISIBLE = /(?<=[^\s\p{Cf}])[\u200C\u200D](?=[^\s\p{Cf}])|(?<=\u{1F3F4}[\u{E0020}-\u{E007F}]*)[\u{E0020}-\u{E007F}]|(\p{Cf})/gu;
+
+/**
+ * Text as people see it, for names that must be told apart: composed (NFC), without
+ * invisible format characters, every kind of space one ordinary space, trimmed.
+ */
+export function visibleText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(INVISIBLE, (kept, invisible?: string) => (invisible === undefined ? kept : ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+}

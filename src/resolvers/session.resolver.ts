@@ -47,7 +47,7 @@ export class SessionResolver {
   })
   async openSession(
     @Arg('locationId', () => Int) locationId: number,
-    @Arg('name', { description: '1 to 200 characters, e.g. "Table 2".' }) name: string,
+    @Arg('name', { description: '1 to 200 characters, e.g. "Table 2"; kept as shown (invisible characters left out, any run of spaces one space, trimmed): two open sessions cannot differ only in what does not show.' }) name: string,
     @Arg('idempotencyKey', () => String, { nullable: true, description: '1 to 100 characters, new for each session the representative means to open.' })
     idempotencyKey: string | null | undefined,
     @Ctx() { em, services, credential }: GraphQLContext,
