@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import { createLogger } from '../src/logger';
 import type { App } from '../src/app';
-import { login, openSession } from './support/fixtures';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { scrapeMetric } from './support/metrics';
-import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { LOCATION_EVENTS_SUBSCRIPTION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { Subscriber, webSocketClient } from './support/graphql-client';
 import { acknowledgedSocket } from './support/raw-socket';
 import { MAX_OPERATIONS_PER_SOCKET } from '../src/server/websocket';
@@ -118,6 +118,29 @@ describe('the WebSocket protocol, as a client may break it', () => {
       await waitFor(async () => logged.some((entry) => entry.message === 'closed a WebSocket that broke the protocol'), 'the log entry');
       const entry = logged.find((line) => line.message === 'closed a WebSocket that broke the protocol');
       expect(entry).toMatchObject({ level: 'info', connectionId: expect.stringMatching(/^[0-9a-f-]{36}$/), error: expect.stringMatching(/max payload/i) });
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
+  it('says nothing on stderr of clients that vanish while their events are being sent', async () => {
+    const session = await openSession(app.url, await login(app.url), 'Vanishing guests');
+    for (let i = 0; i < 5; i++) await placeOrder(app.url, session.code);
+    const printed = jest.spyOn(console, 'error');
+    try {
+      const gone = [];
+      for (let i = 0; i < 20; i++) {
+        const { socket, closed } = await acknowledgedSocket(app.wsUrl);
+        // Each subscription's replay, and the refusal of a location stream without a credential, are written at once to a client already gone.
+        for (let id = 0; id < 5; id++) socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION, variables: { code: session.code } } }));
+        socket.send(JSON.stringify({ id: 'location', type: 'subscribe', payload: { query: LOCATION_EVENTS_SUBSCRIPTION, variables: { locationId: DEMO.cafe } } }));
+        socket.terminate();
+        gone.push(closed);
+      }
+      await Promise.all(gone);
+      await waitFor(async () => app.webSocketServer.clients.size === 0, 'every socket closed on the server');
+      await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0, 'no subscription left');
       expect(printed).not.toHaveBeenCalled();
     } finally {
       printed.mockRestore();

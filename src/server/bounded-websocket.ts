@@ -12,8 +12,9 @@ type Done = (error?: Error) => void;
 /**
  * The server's sockets (ws's `WebSocket` option). graphql-ws sends every message with `send`;
  * once more than MAX_UNSENT_BYTES wait for the client, the socket is cut off instead and emits
- * 'cut-off': nothing more is buffered for it, and the sends still waiting end quietly
- * (graphql-ws would print each failed one on stderr).
+ * 'cut-off': nothing more is buffered for it. A send that fails (the socket was cut off, or
+ * its client vanished: EPIPE, ECONNRESET) ends quietly: graphql-ws would print each on stderr
+ * as an "internal error", and the socket's close ends its operations anyway.
  */
 export class BoundedWebSocket extends WebSocket {
   private cutOff = false;
@@ -26,6 +27,6 @@ export class BoundedWebSocket extends WebSocket {
       this.terminate();
     }
     if (this.cutOff) return done?.();
-    super.send(data, typeof options === 'object' ? options : {}, (error) => done?.(this.cutOff ? undefined : error));
+    super.send(data, typeof options === 'object' ? options : {}, () => done?.());
   }
 }
