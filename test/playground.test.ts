@@ -4,6 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { login, openSession, placeOrder } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
+import { exampleTabs } from '../src/server/playground/example-tabs';
+import { Subscriber, webSocketClient } from './support/graphql-client';
 
 jest.setTimeout(60_000);
 
@@ -80,6 +82,39 @@ describe('the playground', () => {
 
     const origins = new Set(requestedUrls.map((url) => new URL(url).hostname));
     expect([...origins]).toEqual(['127.0.0.1']);
+  });
+
+  it("runs every operation of its example tabs, in order, as someone following them would", async () => {
+    const [logIn, open, subscribe, order, panel] = exampleTabs.map((tab) => tab.query);
+    const run = async (query: string, operationName: string, variables: Record<string, unknown> = {}, token?: string) => {
+      const response = await fetch(test.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, operationName, variables }),
+      });
+      const answer = (await response.json()) as { data?: any; errors?: unknown[] };
+      expect([operationName, answer.errors]).toEqual([operationName, undefined]);
+      return answer.data;
+    };
+    const { token } = (await run(logIn, 'LogIn')).login;
+    const { code } = (await run(open, 'OpenSession', {}, token)).openSession;
+    const customer = webSocketClient(test.wsUrl);
+    const events = new Subscriber(customer, subscribe, { code }, 'SessionEvents');
+    try {
+      expect((await run(order, 'Menu', { code })).menu.length).toBeGreaterThan(0);
+      const placed = (await run(order, 'PlaceOrder', { code, key: 'order-1' })).placeOrder;
+      await events.waitFor(1);
+      expect(events.errors).toEqual([]);
+      expect((await run(panel, 'Panel', {}, token)).sessions.nodes.map((session: { code: string }) => session.code)).toContain(code);
+      expect((await run(panel, 'Orders', { code }, token)).session.orders.map((listed: { id: string }) => listed.id)).toEqual([placed.id]);
+      expect((await run(panel, 'Accept', { orderId: placed.id }, token)).setOrderStatus.status).toBe('ACCEPTED');
+      expect((await run(panel, 'Close', { code }, token)).closeSession.state).toBe('CLOSED');
+      await events.done;
+      expect(events.items.map((item) => item.sessionEvents.__typename)).toEqual(['OrderPlaced', 'OrderStatusChanged', 'SessionClosed']);
+    } finally {
+      events.unsubscribe();
+      await customer.dispose();
+    }
   });
 
   it('answers 404 for a file it does not serve, also one named like a property every object has', async () => {

@@ -47,12 +47,17 @@ mutation PlaceOrder($code: String!, $key: String!) {
     variables: JSON.stringify({ code: 'paste the code from tab 2', key: 'order-1' }, null, 2),
   },
   {
-    query: `# 5. The order panel: sessions of a location, with their orders; then move an order or close.
+    query: `# 5. The order panel: the location's open sessions and a session's orders; then move an
+#    order along or close the session.
 query Panel {
-  sessions(locationId: 1, first: 10) {
-    nodes { code name state orders { id status total } }
+  sessions(locationId: 1, state: OPEN, first: 10) {
+    nodes { code name openedAt }
     pageInfo { endCursor hasNextPage }
   }
+}
+
+query Orders($code: String!) {
+  session(code: $code) { name orders { id status total items { name quantity note } } }
 }
 
 mutation Accept($orderId: ID!) {
@@ -62,6 +67,7 @@ mutation Accept($orderId: ID!) {
 mutation Close($code: String!) {
   closeSession(code: $code) { code state closedAt }
 }`,
+    variables: JSON.stringify({ code: 'paste the code from tab 2', orderId: 'an order id from Orders' }, null, 2),
     headers: representativeHeaders,
   },
 ];
