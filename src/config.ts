@@ -73,6 +73,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+const NODE_ENVS = ['production', 'development', 'test'];
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const read = (name: string) => {
@@ -139,7 +141,10 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const http = ['http:', 'https:'];
 
-  const production = read('NODE_ENV') === 'production';
+  // "Production" or "prod" taken for development would start with the playground, stack traces and stand-ins.
+  const nodeEnv = read('NODE_ENV');
+  if (nodeEnv !== undefined && !NODE_ENVS.includes(nodeEnv)) problems.push(`NODE_ENV must be ${NODE_ENVS.join(', ')} or unset, got "${nodeEnv}"`);
+  const production = nodeEnv === 'production';
   const config: Config = {
     port: integer('PORT', 4000, 0, 65535),
     host: read('HOST') ?? '0.0.0.0',

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
-    embedded = await startEmbeddedDatabase(process.env.DATA_DIR ?? '.data', logger);
+    embedded = await startEmbeddedDatabase(process.env.DATA_DIR?.trim() || '.data', logger);
     config = { ...config, databaseUrl: embedded.url };
   }
   const app = await createApp(config, logger).catch(async (error) => {
