@@ -15,7 +15,11 @@ export interface EventSubscriptionOptions<Event> {
   afterSeq?: number;
   /** Callback style: called with each event in order (the next waits for a returned promise). */
   onEvent?: (event: Event) => void | Promise<void>;
-  /** Callback style: the subscription failed (e.g. NOT_FOUND, FORBIDDEN, or reconnecting gave up). */
+  /**
+   * Callback style: the subscription failed (e.g. NOT_FOUND, FORBIDDEN, or reconnecting gave
+   * up). A refusal for a while (SERVICE_UNAVAILABLE, RATE_LIMITED) is not a failure: the
+   * subscription is asked for again after a wait, as after a dropped connection.
+   */
   onError?: (error: OrderedError) => void;
   /** Callback style: the subscription ended (after SessionClosed on a session, or unsubscribe()). */
   onEnd?: () => void;
@@ -32,6 +36,9 @@ interface Stream<Data, Event> {
   isLast(event: Event): boolean;
 }
 
+/** Refusals that pass (a sibling or the database away for a moment, a throttle's window): the stream is asked for again. */
+const PASSING_REFUSALS: ReadonlySet<string> = new Set(['SERVICE_UNAVAILABLE', 'RATE_LIMITED']);
+
 /**
  * Every event of one stream, each exactly once and in seq order, across dropped connections:
  * an AsyncIterable (or callbacks, see the options).
@@ -40,7 +47,9 @@ interface Stream<Data, Event> {
  * backoff and sends the subscription again, and its `afterSeq` is read at that moment, so the
  * service replays exactly what was missed. An event at or below the last seq is dropped; an
  * event beyond the next seq (a gap, which the service never sends) restarts the subscription
- * from the last seq.
+ * from the last seq. A stream refused for a while (SERVICE_UNAVAILABLE, say, when a resubscribe
+ * finds the verification service away) is asked for again from the last seq after the
+ * reconnect backoff (at least `extensions.retryAfterSeconds`), for as long as it is wanted.
  */
 export class EventSubscription<Event extends { seq: number }, Data = unknown> implements AsyncIterable<Event> {
   private readonly queue: Event[] = [];
@@ -52,6 +61,8 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
   private consumed = false;
   private wake?: () => void;
   private stopCurrent: () => void = () => undefined;
+  /** Passing refusals in a row: the wait before asking again grows with them. */
+  private refusals = 0;
 
   protected constructor(
     private readonly link: WebSocketLink,
@@ -119,10 +130,12 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
     const dispose = this.link.subscribe<Data>(payload, {
       next: (result) => {
         if (!current) return;
-        if (result.errors?.length) return this.fail(OrderedError.fromGraphQLErrors(result.errors));
-        if (result.data) this.receive(this.stream.event(result.data));
+        if (result.errors?.length) return this.refused(OrderedError.fromGraphQLErrors(result.errors));
+        if (!result.data) return;
+        this.refusals = 0;
+        this.receive(this.stream.event(result.data));
       },
-      error: (failure) => current && this.fail(fromSubscriptionFailure(failure)),
+      error: (failure) => current && this.refused(fromSubscriptionFailure(failure)),
       complete: () => current && this.end(),
     });
     this.stopCurrent = () => {
@@ -145,6 +158,18 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
     this.queue.push(event);
     if (this.stream.isLast(event)) this.end();
     this.notify();
+  }
+
+  /** A passing refusal asks again after a wait; any other ends the subscription with it. */
+  private refused(error: OrderedError): void {
+    if (this.finished) return;
+    if (!PASSING_REFUSALS.has(error.code)) return this.fail(error);
+    this.stopCurrent();
+    this.stopCurrent = () => undefined;
+    const retryAfterMs = 1000 * (Number(error.extensions.retryAfterSeconds) || 0);
+    void Promise.all([this.link.waitBeforeRetry(this.refusals++), new Promise((resolve) => setTimeout(resolve, retryAfterMs))]).then(() => {
+      if (!this.finished) this.start();
+    });
   }
 
   private fail(error: OrderedError): void {

@@ -44,6 +44,11 @@ export class WebSocketLink {
     return this.connection().subscribe(payload, sink);
   }
 
+  /** Waits as before reconnect number `retries` (the `reconnect.wait` option, or the backoff). */
+  waitBeforeRetry(retries: number): Promise<void> {
+    return (this.options.reconnect?.wait ?? backoff)(retries);
+  }
+
   /** Drops an open socket; active subscriptions reconnect (e.g. with a new credential). */
   reconnect(): void {
     // A socket not open yet reads connectionParams when it opens. (Terminating it would make
