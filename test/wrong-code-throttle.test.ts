@@ -4,7 +4,7 @@ import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 import { errorCode, graphql, graphqlFrom, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
 import { login, openSession, placeOrder } from './support/fixtures';
-import { MENU, SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { CLOSE_SESSION, MENU, SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 
 const LIMIT = 5;
 const WRONG_CODES = ['abcdef', '012345', 'xyz!', 'ffffff', '999999', 'a1b2c3'];
@@ -43,6 +43,20 @@ describe('throttling wrong session codes per client, over all instances', () => 
     expect(errorCode(await graphql(test.url, SESSION, { code }))).toBe('RATE_LIMITED');
     expect(errorCode(await graphql(test.url, MENU, { code }))).toBe('RATE_LIMITED');
     expect(errorCode(await placeOrder(test.url, code))).toBe('RATE_LIMITED');
+  });
+
+  it("lets a representative at that address close sessions, and counts the representative's own wrong codes apart", async () => {
+    await useUpTheAllowance();
+    const token = await login(test.url);
+    const closed = await graphql(test.url, CLOSE_SESSION, { code }, token);
+    expect(closed.errors).toBeUndefined();
+    expect(closed.data.closeSession.state).toBe('CLOSED');
+
+    const answers = [];
+    for (const wrong of WRONG_CODES) answers.push(errorCode(await graphql(test.url, CLOSE_SESSION, { code: wrong }, token)));
+    expect(answers).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
+    // Without a credential, closing is refused before any code is looked at.
+    expect(errorCode(await graphql(test.url, CLOSE_SESSION, { code }))).toBe('UNAUTHENTICATED');
   });
 
   it('refuses that client over WebSocket too', async () => {
