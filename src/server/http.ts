@@ -18,6 +18,7 @@ import { largeOperationsPlugin, type LargeOperationGate } from './large-operatio
 import { graphqlPostHandler, MAX_BODY_BYTES, sendError } from './graphql-post';
 import { playgroundRouter } from './playground';
 import { MAX_TOKENS, queryLimitRules } from './query-limits';
+import { hideSchemaSuggestionsPlugin } from './schema-suggestions';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-websocket';
 import { pathOf, requestLog } from './request-log';
 
@@ -51,8 +52,6 @@ export async function createHttpApp(options: {
     formatError: options.formatError,
     includeStacktraceInErrorResponses: !options.production,
     introspection: options.playground,
-    // Without introspection, "Did you mean …?" in validation errors would name the schema's fields.
-    hideSchemaDetailsFromClientErrors: !options.playground,
     validationRules: [...queryLimitRules],
     parseOptions: { maxTokens: MAX_TOKENS },
     // main.ts owns the signals: it drains this server, then closes Redis and the database.
@@ -65,6 +64,8 @@ export async function createHttpApp(options: {
       observabilityPlugin(metrics, options.logger, isUnexpectedError),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
       largeOperationsPlugin(options.largeOperations),
+      // Without introspection, "Did you mean …?" in validation errors would name the schema's fields.
+      ...(options.playground ? [] : [hideSchemaSuggestionsPlugin()]),
     ],
   });
   await apollo.start();

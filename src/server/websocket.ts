@@ -27,6 +27,7 @@ import { isUnexpectedError } from './format-error';
 import type { LargeOperationGate } from './large-operations';
 import { GRAPHQL_PATH } from './http';
 import { queryLimitRules } from './query-limits';
+import { errorWithoutSuggestion } from './schema-suggestions';
 import { subscribeSharingExecution } from './shared-execution';
 import { trimToOperation } from './subscribe-payload';
 
@@ -141,7 +142,7 @@ export function createWebSocketServer(options: {
           return [new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } })];
         }
         const checked = documents.check(payload.query);
-        if (isErrorList(checked)) return options.introspection ? checked : checked.map(withoutSuggestions);
+        if (isErrorList(checked)) return options.introspection ? checked : checked.map(errorWithoutSuggestion);
         // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
         const operation = getOperationAST(checked, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify operation')];
@@ -257,19 +258,4 @@ function asBadUserInput(error: GraphQLError): GraphQLError {
 
 function isErrorList(checked: DocumentNode | readonly GraphQLError[]): checked is readonly GraphQLError[] {
   return Array.isArray(checked);
-}
-
-/**
- * A validation error without graphql-js's "Did you mean …?", which names fields of a schema
- * whose introspection is off (what Apollo's hideSchemaDetailsFromClientErrors does on HTTP).
- */
-function withoutSuggestions(error: GraphQLError): GraphQLError {
-  return new GraphQLError(error.message.replace(/ ?Did you mean(.+?)\?$/, ''), {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: error.extensions,
-  });
 }
