@@ -84,6 +84,14 @@ describe('GraphQL over HTTP: what a request may carry', () => {
     expectRefused(await post(test.url, { ...JSON_TYPE, 'content-encoding': 'gzip' }, ['{}'], 'PUT'), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('reads a Content-Type header padded with thousands of spaces at once, and takes the order', async () => {
+    // A backtracking pattern over its parameters took minutes of the event loop for this one header.
+    const padded = `application/json; charset=${' '.repeat(8000)}"utf-8"x`;
+    const answer = await post(test.url, { 'content-type': padded }, [placeOrderBody()]);
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.placeOrder.status).toBe('PLACED');
+  });
+
   it('places an order from a UTF-8 body sent in chunks, with a request id echoed', async () => {
     const body = placeOrderBody();
     const answer = await post(test.url, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'order-42' }, [
