@@ -171,6 +171,16 @@ describe('who may do what (DESIGN.md §4)', () => {
       expect(await countRows(test.databaseUrl, 'sessions')).toBe(before);
     });
 
+    it('is UNAUTHENTICATED at once on WebSocket with 250 KB of spaces and line breaks, and customer operations still run', async () => {
+      const presented = `${' '.repeat(250_000)}1:key\nx`;
+      const listed = await overWebSocket(presented, SESSIONS, { locationId: DEMO.cafe });
+      expect(listed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const session = await openSession(test.url, token, 'Table for a padded credential');
+      const read = await overWebSocket(presented, SESSION, { code: session.code });
+      expect(read.errors).toEqual([]);
+      expect(read.data).toMatchObject({ session: { code: session.code } });
+    });
+
     it('still lets a WebSocket serve customer operations', async () => {
       const session = await openSession(test.url, token, 'Table for a confused customer');
       const client = webSocketClient(test.wsUrl, `1:${'0'.repeat(32)}`);
