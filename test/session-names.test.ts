@@ -50,6 +50,14 @@ describe('session names and codes', () => {
     expect(await countRows(test.databaseUrl, 'sessions')).toBe(before);
   });
 
+  it('refuses a name far over 200 characters as BAD_USER_INPUT before reading it, however much of it is invisible', async () => {
+    for (const long of ['\u{E0067}'.repeat(60_000), 'T'.repeat(201), `Table 2${'\u200b'.repeat(3_000)}`]) {
+      const refused = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: long }, token);
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0].message).toBe('A session name has at most 200 characters');
+    }
+  });
+
   it('keeps the joiners of emoji sequences and words, and the tags of a subdivision flag', async () => {
     for (const name of ['👨\u200d👩\u200d👧 table', 'می\u200cخواهم', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} corner']) {
       const opened = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name }, token);

@@ -206,13 +206,17 @@ export const INSERT_SESSION = `
 
 /** The name as staff see it on the panel, where two open sessions must not look alike. */
 function validName(raw: string): string {
+  // Invisible characters and spaces left out may shorten a name, but not by this much.
+  if (raw.length > 10 * MAX_NAME_LENGTH) throw tooLongName();
   if (!storable(raw)) throw new BadInputError('A session name must be Unicode text without NUL characters', { field: 'name' });
   const name = visibleText(raw);
   if (name.length === 0) throw new BadInputError('A session needs a name', { field: 'name' });
-  if (characterCount(name) > MAX_NAME_LENGTH) {
-    throw new BadInputError(`A session name has at most ${MAX_NAME_LENGTH} characters`, { field: 'name' });
-  }
+  if (characterCount(name) > MAX_NAME_LENGTH) throw tooLongName();
   return name;
+}
+
+function tooLongName(): BadInputError {
+  return new BadInputError(`A session name has at most ${MAX_NAME_LENGTH} characters`, { field: 'name' });
 }
 
 function duplicateName(name: string): ConflictError {

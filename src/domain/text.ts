@@ -19,9 +19,10 @@ export function characterCount(text: string): number {
  * Format characters (Unicode Cf: zero-width spaces, word joiners, soft hyphens, direction
  * marks), but for a zero-width (non-)joiner between two visible characters (emoji sequences,
  * Persian and Indic words) and the tags of a subdivision flag: invisible, they would make
- * names that look the same, or empty, different text.
+ * names that look the same, or empty, different text. (A flag's tags are a few; looking back
+ * over any number of them would take quadratic time over a long run of tags.)
  */
-const INVISIBLE = /(?<=[^\s\p{Cf}])[\u200C\u200D](?=[^\s\p{Cf}])|(?<=\u{1F3F4}[\u{E0020}-\u{E007F}]*)[\u{E0020}-\u{E007F}]|(\p{Cf})/gu;
+const INVISIBLE = /(?<=[^\s\p{Cf}])[\u200C\u200D](?=[^\s\p{Cf}])|(?<=\u{1F3F4}[\u{E0020}-\u{E007F}]{0,31})[\u{E0020}-\u{E007F}]|(\p{Cf})/gu;
 
 /**
  * Text as people see it, for names that must be told apart: composed (NFC), without
