@@ -177,7 +177,9 @@ export class ServiceProcess {
         WRONG_CODE_LIMIT_PER_MINUTE: '1000000',
         // The closed loops place hundreds of orders a second into each of 50 sessions.
         SESSION_ORDER_LIMIT: '1000000000',
-        // Every load process connects from 127.0.0.1: 20,000 WebSockets from one address.
+        // Every load process connects from 127.0.0.1: 20,000 WebSockets from one address. (The
+        // second name is the one services before 7 December's third session read, for bench:compare.)
+        CONNECTIONS_PER_CLIENT: '0',
         WS_CONNECTIONS_PER_CLIENT: '0',
         LOG_LEVEL: options.logLevel ?? 'info',
       },

@@ -14,6 +14,7 @@ import { Topics } from './pubsub/topics';
 import { orderedSchema } from './schema/build-schema';
 import { createErrorFormatter } from './server/format-error';
 import { createHttpApp, GRAPHQL_PATH } from './server/http';
+import { ConnectionsPerClient, limitConnectionsPerClient } from './server/connections-per-client';
 import { closeIdleConnections } from './server/idle-connections';
 import { LargeOperationGate } from './server/large-operations';
 import { createWebSocketServer } from './server/websocket';
@@ -78,6 +79,8 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     connectionsCheckingInterval: 1_000,
   });
   closeIdleConnections(httpServer, config.httpIdleTimeoutMs);
+  const perClient = config.connectionsPerClient > 0 ? new ConnectionsPerClient(config.connectionsPerClient) : undefined;
+  if (perClient && !config.trustProxy) limitConnectionsPerClient(httpServer, perClient, () => metrics.refusedConnections.inc());
   const largeOperations = new LargeOperationGate(schema, (change) => metrics.largeOperationsWaiting.inc(change));
   const webSockets = createWebSocketServer({
     httpServer,
@@ -89,7 +92,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     introspection: config.playground,
     keepAliveMs: config.webSocketKeepAliveMs,
-    webSocketsPerClient: config.webSocketsPerClient,
+    handshakesPerClient: config.trustProxy ? perClient : undefined,
     largeOperations,
   });
   const { handler, apollo } = await createHttpApp({

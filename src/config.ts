@@ -44,8 +44,12 @@ export interface Config {
    * closed. 0: never (a vanished client is then noticed only when TCP gives up on it).
    */
   webSocketKeepAliveMs: number;
-  /** WebSockets one client (address) may hold on an instance; past it the handshake is refused (429). 0: no limit. */
-  webSocketsPerClient: number;
+  /**
+   * Connections (HTTP and WebSocket) one client address may hold on an instance; past it a new
+   * one is closed at once (behind a trusted proxy, whose connections all clients share: a
+   * WebSocket handshake is refused with 429). 0: no limit.
+   */
+  connectionsPerClient: number;
   /**
    * An HTTP connection on which nothing moves for this long is closed: one that never sends its
    * request, and one whose client stops reading its answer (which would hold it in memory).
@@ -171,7 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     // balancers commonly drop a connection after 60 s of silence; 30 s keeps well inside that.
     webSocketKeepAliveMs: keepAlive('WS_KEEPALIVE_MS'),
     // A café's guests share its address; a host opening thousands would take the instance's files.
-    webSocketsPerClient: integer('WS_CONNECTIONS_PER_CLIENT', 2000, 0, 1000000),
+    connectionsPerClient: integer('CONNECTIONS_PER_CLIENT', 2000, 0, 1000000),
     httpIdleTimeoutMs: integer('HTTP_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
     databaseQueryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS', 10000, 100, 600000),
     logLevel: logLevel('LOG_LEVEL'),

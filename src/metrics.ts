@@ -39,9 +39,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly refusedWebSockets = new Counter({
-    name: 'ordered_websockets_refused_total',
-    help: 'WebSocket handshakes refused because the client held WS_CONNECTIONS_PER_CLIENT already',
+  readonly refusedConnections = new Counter({
+    name: 'ordered_connections_refused_total',
+    help: 'Connections (behind a trusted proxy: WebSocket handshakes) refused because the client held CONNECTIONS_PER_CLIENT already',
     registers: [this.registry],
   });
 

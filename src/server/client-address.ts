@@ -14,7 +14,12 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
     const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
     if (last) return throttledAs(withoutPort(last));
   }
-  return throttledAs(request.socket.remoteAddress ?? 'unknown');
+  return peerAddress(request.socket.remoteAddress);
+}
+
+/** The client a connection's peer address stands for (the same reading as clientAddress without a proxy). */
+export function peerAddress(remoteAddress: string | undefined): string {
+  return throttledAs(remoteAddress ?? 'unknown');
 }
 
 function throttledAs(address: string): string {

@@ -21,7 +21,7 @@ import { GraphQLContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { BoundedWebSocket } from './bounded-websocket';
 import { clientAddress } from './client-address';
-import { ConnectionsPerClient } from './connections-per-client';
+import type { ConnectionsPerClient } from './connections-per-client';
 import { DocumentCache } from './document-cache';
 import { isUnexpectedError } from './format-error';
 import type { LargeOperationGate } from './large-operations';
@@ -70,14 +70,17 @@ export function createWebSocketServer(options: {
   formatError: FormatError;
   /** How often idle sockets are pinged (0: never); see Config.webSocketKeepAliveMs. */
   keepAliveMs: number;
-  /** WebSockets one client may hold on this instance (0: no limit); see Config.webSocketsPerClient. */
-  webSocketsPerClient: number;
+  /**
+   * Behind a trusted proxy, the WebSockets each client (by its forwarded address) holds, refused
+   * at the handshake past its limit; see Config.connectionsPerClient. Otherwise every connection
+   * is counted when it is accepted (limitConnectionsPerClient).
+   */
+  handshakesPerClient?: ConnectionsPerClient;
   /** The turns of operations that ask for a large field, shared with HTTP. */
   largeOperations: LargeOperationGate;
 }) {
   const { services, formatError, metrics, logger } = options;
-  // Without a limit (0), no check at all.
-  const perClient = options.webSocketsPerClient > 0 ? new ConnectionsPerClient(options.webSocketsPerClient) : undefined;
+  const perClient = options.handshakesPerClient;
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: GRAPHQL_PATH,
@@ -86,7 +89,7 @@ export function createWebSocketServer(options: {
     WebSocket: BoundedWebSocket,
     verifyClient: perClient && (({ req }, answer) => {
       if (perClient.admit(clientAddress(req, options.trustProxy), req.socket)) return answer(true);
-      metrics.refusedWebSockets.inc();
+      metrics.refusedConnections.inc();
       answer(false, 429, 'Too many WebSockets from this address');
     }),
   });
