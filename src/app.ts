@@ -93,6 +93,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     introspection: config.playground,
     keepAliveMs: config.webSocketKeepAliveMs,
     handshakesPerClient: config.trustProxy ? perClient : undefined,
+    unsentBytesPerClient: config.unsentBytesPerClient,
     largeOperations,
   });
   const { handler, apollo } = await createHttpApp({

@@ -50,6 +50,8 @@ export interface Config {
    * WebSocket handshake is refused with 429). 0: no limit.
    */
   connectionsPerClient: number;
+  /** Bytes that may wait unsent for one client's WebSockets together (each past 64 KiB counted); 0: no limit. */
+  unsentBytesPerClient: number;
   /**
    * An HTTP connection on which nothing moves for this long is closed: one that never sends its
    * request, and one whose client stops reading its answer (which would hold it in memory).
@@ -143,6 +145,14 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return value;
   };
+  const unsentLimit = (name: string) => {
+    const value = integer(name, 64 * 1024 * 1024, 0, 1024 * 1024 * 1024 * 1024);
+    if (value > 0 && value < 1024 * 1024) {
+      problems.push(`${name} must be 0 (no limit) or at least 1048576 (1 MiB), got "${value}"`);
+      return 64 * 1024 * 1024;
+    }
+    return value;
+  };
   const http = ['http:', 'https:'];
 
   // "Production" or "prod" taken for development would start with the playground, stack traces and stand-ins.
@@ -176,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     webSocketKeepAliveMs: keepAlive('WS_KEEPALIVE_MS'),
     // A café's guests share its address; a host opening thousands would take the instance's files.
     connectionsPerClient: integer('CONNECTIONS_PER_CLIENT', 2000, 0, 1000000),
+    unsentBytesPerClient: unsentLimit('UNSENT_BYTES_PER_CLIENT'),
     httpIdleTimeoutMs: integer('HTTP_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
     databaseQueryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS', 10000, 100, 600000),
     logLevel: logLevel('LOG_LEVEL'),

@@ -40,6 +40,12 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ LOG_BUFFER_BYTES: '4096' })).toThrow('LOG_BUFFER_BYTES must be an integer from 65536 to 1073741824, got "4096"');
   });
 
+  it('bounds what one client may leave unsent: 64 MiB unless told, 0 for no limit, else at least 1 MiB', () => {
+    expect(loadConfig({}).unsentBytesPerClient).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ UNSENT_BYTES_PER_CLIENT: '0' }).unsentBytesPerClient).toBe(0);
+    expect(() => loadConfig({ UNSENT_BYTES_PER_CLIENT: '65536' })).toThrow('UNSENT_BYTES_PER_CLIENT must be 0 (no limit) or at least 1048576 (1 MiB), got "65536"');
+  });
+
   it('refuses a WebSocket keep-alive under a second, other than 0', () => {
     expect(() => loadConfig({ WS_KEEPALIVE_MS: '1' })).toThrow('WS_KEEPALIVE_MS must be 0 (never) or from 1000 to 600000, got "1"');
     expect(loadConfig({ WS_KEEPALIVE_MS: '1000' }).webSocketKeepAliveMs).toBe(1000);

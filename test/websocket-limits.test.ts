@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { MAX_UNSENT_BYTES } from '../src/server/bounded-websocket';
 import { LARGE_OPERATIONS_PER_CLIENT, LARGE_OPERATIONS_WAITING_PER_CLIENT } from '../src/server/large-operations';
 import { MAX_OPERATIONS_PER_SOCKET, MAX_SUBSCRIPTION_MESSAGE_BYTES } from '../src/server/websocket';
@@ -68,5 +69,50 @@ describe('the limits of one WebSocket', () => {
     await placeOrder(test.url, code, [{ productId: DEMO.espresso.id, quantity: 1 }]);
     await waitFor(async () => messages.some((message) => message.id === 'plain' && message.type === 'next'), 'the other one streaming');
     socket.close();
+  });
+});
+
+describe('what one client may leave unsent over all its WebSockets (UNSENT_BYTES_PER_CLIENT)', () => {
+  const LIMIT = 1024 * 1024;
+  const SOCKETS = 4;
+  const QUERIES = 3;
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({ unsentBytesPerClient: LIMIT });
+  });
+  afterAll(() => test.stop());
+
+  /** The most a query may alias of a menu of 1,000 products with long descriptions: about 4.5 MB of answer. */
+  const MENUS = `query Menus($code: String!) { ${Array.from({ length: 15 }, (_, i) => `m${i}: menu(code: $code) { id description }`).join(' ')} }`;
+
+  /** A graphql-ws socket that asks for the menus QUERIES times and reads none of the answers. */
+  async function notReading(code: string): Promise<WebSocket> {
+    const { socket } = await acknowledgedSocket(test.wsUrl);
+    socket.pause();
+    for (let id = 1; id <= QUERIES; id++) socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: MENUS, variables: { code } } }));
+    return socket;
+  }
+
+  it('cuts off the sockets of a client that asks on several and reads none, each under its own limit, and answers the one that reads', async () => {
+    // The most the products service lists for a location.
+    const menu = () => test.doubles.data.products.filter((product) => product.location_id === DEMO.cafe);
+    for (let id = 10_000; menu().length < 1000; id++) {
+      test.doubles.data.products.push({ ...test.doubles.data.products[0], id, location_id: DEMO.cafe, description: 'd'.repeat(290) });
+    }
+    const { code } = await openSession(test.url, await login(test.url), 'A long menu');
+    // About 13.5 MB asked for on each socket: under MAX_UNSENT_BYTES, well over what the kernel's buffers take.
+    expect(QUERIES * 4_500_000).toBeLessThan(MAX_UNSENT_BYTES);
+    const open = await scrapeMetric(test.url, 'ordered_websockets_open');
+    const idle = [];
+    for (let i = 0; i < SOCKETS; i++) idle.push(await notReading(code));
+
+    await waitFor(async () => (await scrapeMetric(test.url, 'ordered_websockets_open')) === open, 'the sockets that do not read cut off', 20_000);
+    const reader = webSocketClient(test.wsUrl);
+    const read = new Subscriber(reader, MENUS, { code });
+    await read.done;
+    expect(read.errors).toEqual([]);
+    expect(read.items[0].m14).toHaveLength(1000);
+    idle.forEach((socket) => socket.terminate());
+    await reader.dispose();
   });
 });

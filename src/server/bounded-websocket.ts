@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import { BACKLOG_BYTES, type UnsentPerClient } from './unsent-per-client';
 
 /**
  * What may wait unsent for one client. One that reads slower than its operations answer would
@@ -11,22 +13,53 @@ type Done = (error?: Error) => void;
 
 /**
  * The server's sockets (ws's `WebSocket` option). graphql-ws sends every message with `send`;
- * once more than MAX_UNSENT_BYTES wait for the client, the socket is cut off instead and emits
- * 'cut-off': nothing more is buffered for it. A send that fails (the socket was cut off, or
- * its client vanished: EPIPE, ECONNRESET) ends quietly: graphql-ws would print each on stderr
- * as an "internal error", and the socket's close ends its operations anyway.
+ * once more than MAX_UNSENT_BYTES wait for the client, or its client's sockets together hold
+ * more than their limit (UnsentPerClient) and this one more than BACKLOG_BYTES, the socket is
+ * cut off instead and emits 'cut-off': nothing more is buffered for it. A send that fails (the
+ * socket was cut off, or its client vanished: EPIPE, ECONNRESET) ends quietly: graphql-ws would
+ * print each on stderr as an "internal error", and the socket's close ends its operations anyway.
  */
 export class BoundedWebSocket extends WebSocket {
   private cutOff = false;
+  private perClient?: { client: string; unsent: UnsentPerClient; raw: Socket; counted: number; drained?: () => void };
 
   override send(data: Parameters<WebSocket['send']>[0], options?: object | Done, callback?: Done): void {
     const done = typeof options === 'function' ? (options as Done) : callback;
-    if (!this.cutOff && this.bufferedAmount > MAX_UNSENT_BYTES) {
-      this.cutOff = true;
-      this.emit('cut-off');
-      this.terminate();
+    if (!this.cutOff) {
+      const unsent = this.bufferedAmount;
+      if (unsent > MAX_UNSENT_BYTES || this.clientOverLimit(unsent)) {
+        this.cutOff = true;
+        this.emit('cut-off');
+        this.terminate();
+      }
     }
     if (this.cutOff) return done?.();
     super.send(data, typeof options === 'object' ? options : {}, () => done?.());
+  }
+
+  /** Counts what waits for this socket toward its client's limit too; `raw` is its TCP socket. */
+  countUnsentFor(client: string, unsent: UnsentPerClient, raw: Socket): void {
+    this.perClient = { client, unsent, raw, counted: 0 };
+  }
+
+  /** The socket closed: what it held no longer counts. */
+  forgetUnsent(): void {
+    if (this.perClient) this.recount(0);
+  }
+
+  private clientOverLimit(unsent: number): boolean {
+    if (!this.perClient || (unsent <= BACKLOG_BYTES && this.perClient.counted === 0)) return false;
+    return this.recount(unsent);
+  }
+
+  /** Puts this socket's `unsent` bytes in its client's count; whether the client is over its limit. */
+  private recount(unsent: number): boolean {
+    const counting = this.perClient as NonNullable<BoundedWebSocket['perClient']>;
+    const counted = counting.counted;
+    counting.counted = unsent;
+    // Until its backlog has gone out: its TCP socket says when (ws sends nothing while it waits).
+    if (counted === 0 && unsent > 0) counting.raw.on('drain', (counting.drained ??= () => this.recount(this.bufferedAmount)));
+    else if (counted > 0 && unsent === 0 && counting.drained) counting.raw.off('drain', counting.drained);
+    return counting.unsent.add(counting.client, unsent - counted);
   }
 }

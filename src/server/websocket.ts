@@ -30,6 +30,7 @@ import { queryLimitRules } from './query-limits';
 import { errorWithoutSuggestion } from './schema-suggestions';
 import { subscribeSharingExecution } from './shared-execution';
 import { trimToOperation } from './subscribe-payload';
+import { UnsentPerClient } from './unsent-per-client';
 
 /** How long clients get to answer the closing handshake when the server stops. */
 const CLOSE_GRACE_MS = 1_000;
@@ -76,6 +77,8 @@ export function createWebSocketServer(options: {
    * is counted when it is accepted (limitConnectionsPerClient).
    */
   handshakesPerClient?: ConnectionsPerClient;
+  /** What may wait unsent for one client's WebSockets together (0: no limit); see Config.unsentBytesPerClient. */
+  unsentBytesPerClient: number;
   /** The turns of operations that ask for a large field, shared with HTTP. */
   largeOperations: LargeOperationGate;
 }) {
@@ -216,12 +219,17 @@ export function createWebSocketServer(options: {
     stateOf(this).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
   }
   // After useServer's own handler, whose listener would print a socket's error with console.error.
-  wss.on('connection', (socket) => {
+  const unsent = options.unsentBytesPerClient > 0 ? new UnsentPerClient(options.unsentBytesPerClient) : undefined;
+  wss.on('connection', (socket: BoundedWebSocket, request) => {
+    if (unsent) socket.countUnsentFor(clientAddress(request, options.trustProxy), unsent, request.socket);
     // Before graphql-ws's own listener, which calls onSubscribe in the same turn.
     socket.prependListener('message', noteMessageSize);
     socket.once('cut-off', () => logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(socket).connectionId }));
     metrics.openWebSockets.inc();
-    socket.once('close', () => metrics.openWebSockets.dec());
+    socket.once('close', () => {
+      metrics.openWebSockets.dec();
+      socket.forgetUnsent();
+    });
     // ws emits an error only for a frame that breaks the protocol (too large, invalid UTF-8), and has closed the socket with its code.
     socket.removeAllListeners('error');
     socket.on('error', (error) => logger.info('closed a WebSocket that broke the protocol', { connectionId: stateOf(socket).connectionId, error: error.message }));
