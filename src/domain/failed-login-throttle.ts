@@ -3,7 +3,7 @@ import type { EventBus } from '../pubsub/event-bus';
 import { digest } from './digest';
 import { RateLimitedError } from './errors';
 import { KnownDevices } from './known-devices';
-import { sharedAllowance } from './shared-allowance';
+import { giveBack, sharedAllowance } from './shared-allowance';
 
 const WINDOW_SECONDS = 60 * 60;
 /** A client may fail with this many times the usernames' allowance, over all usernames it tries. */
@@ -74,19 +74,6 @@ export class FailedLoginThrottle {
       void giveBack(this.byClient, client);
     };
     return { giveBack: giveBackTaken, succeeded: () => (giveBackTaken(), this.devices.remember(username, deviceKey)) };
-  }
-}
-
-/**
- * One attempt back, if the window it was taken in still counts it: a reward on a key that
- * expired meanwhile would start a new window at -1, one attempt more than the limit.
- */
-async function giveBack(allowance: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    const counted = await allowance.get(key);
-    if (counted && counted.consumedPoints > 0) await allowance.reward(key, 1);
-  } catch {
-    // Redis away: the attempt stays counted until its window ends.
   }
 }
 

@@ -12,3 +12,18 @@ export function sharedAllowance(bus: EventBus, name: string, points: number, dur
   const redis = bus.commandConnection;
   return redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: inMemory }) : inMemory;
 }
+
+/**
+ * `count` attempts back to `key`, as far as the window they were taken in still counts them: a
+ * reward on a key whose window ended meanwhile would start the next window below zero, with
+ * attempts to spare beyond the limit.
+ */
+export async function giveBack(allowance: RateLimiterAbstract, key: string, count = 1): Promise<void> {
+  try {
+    const counted = await allowance.get(key);
+    const back = Math.min(count, counted?.consumedPoints ?? 0);
+    if (back > 0) await allowance.reward(key, back);
+  } catch {
+    // Redis away: the attempts stay counted until their window ends.
+  }
+}

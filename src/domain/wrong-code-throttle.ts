@@ -6,7 +6,7 @@ import { Topics } from '../pubsub/topics';
 import { upTo } from './cache-bounds';
 import { RateLimitedError } from './errors';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
-import { sharedAllowance } from './shared-allowance';
+import { giveBack, sharedAllowance } from './shared-allowance';
 
 const WINDOW_SECONDS = 60;
 
@@ -98,7 +98,7 @@ export class WrongCodeThrottle {
   private giveBack(client: string): void {
     if (this.givenBack.size === 0) {
       setImmediate(() => {
-        for (const [each, count] of this.givenBack) this.allowance.reward(each, count).catch(() => undefined);
+        for (const [each, count] of this.givenBack) void giveBack(this.allowance, each, count);
         this.givenBack.clear();
       });
     }

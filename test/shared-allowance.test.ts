@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { giveBack } from '../src/domain/shared-allowance';
+import { testRedisUrl } from './support/environment';
+
+describe('attempts given back to an allowance', () => {
+  const redis = new Redis(testRedisUrl());
+  afterAll(() => redis.quit());
+
+  const allowances: [string, () => RateLimiterAbstract][] = [
+    ['in memory', () => new RateLimiterMemory({ points: 3, duration: 1, keyPrefix: `test-${randomUUID()}` })],
+    ['in Redis', () => new RateLimiterRedis({ points: 3, duration: 1, keyPrefix: `test-${randomUUID()}`, storeClient: redis })],
+  ];
+
+  it.each(allowances)('%s: go back to the window they were taken in, at most as many as it counts', async (_where, make) => {
+    const allowance = make();
+    await allowance.consume('client', 2);
+    await giveBack(allowance, 'client', 5);
+    expect((await allowance.get('client'))?.consumedPoints).toBe(0);
+  });
+
+  it.each(allowances)('%s: are not carried into the next window, which would start below zero', async (_where, make) => {
+    const allowance = make();
+    await allowance.consume('client', 3);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await giveBack(allowance, 'client', 3);
+    // The whole allowance, and not one attempt more.
+    for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
+    await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
+  });
+});
