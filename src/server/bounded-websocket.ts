@@ -25,16 +25,18 @@ export class BoundedWebSocket extends WebSocket {
 
   override send(data: Parameters<WebSocket['send']>[0], options?: object | Done, callback?: Done): void {
     const done = typeof options === 'function' ? (options as Done) : callback;
-    if (!this.cutOff) {
-      const unsent = this.bufferedAmount;
-      if (unsent > MAX_UNSENT_BYTES || this.clientOverLimit(unsent)) {
-        this.cutOff = true;
-        this.emit('cut-off');
-        this.terminate();
-      }
-    }
+    if (!this.cutOff && this.bufferedAmount > MAX_UNSENT_BYTES) this.cutOffNow();
     if (this.cutOff) return done?.();
     super.send(data, typeof options === 'object' ? options : {}, () => done?.());
+    // Counted with what it has just queued: a client's sockets that each take one large answer
+    // and read nothing would otherwise never be counted.
+    if (this.clientOverLimit(this.bufferedAmount)) this.cutOffNow();
+  }
+
+  private cutOffNow(): void {
+    this.cutOff = true;
+    this.emit('cut-off');
+    this.terminate();
   }
 
   /** Counts what waits for this socket toward its client's limit too; `raw` is its TCP socket. */
