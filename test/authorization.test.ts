@@ -116,10 +116,13 @@ describe('who may do what (DESIGN.md §4)', () => {
       expect(await countRows(test.databaseUrl, 'sessions')).toBe(before);
     });
 
-    it('is FORBIDDEN to close a session there, which stays open', async () => {
+    it('is answered NOT_FOUND to close a session there, as for an unknown code, and it stays open', async () => {
       const { session } = await sessionWithOrder();
       const response = await graphql(test.url, CLOSE_SESSION, { code: session.code }, rivalToken);
-      expect(errorCode(response)).toBe('FORBIDDEN');
+      // Not FORBIDDEN: a representative's wrong codes are counted apart from the address's, and
+      // an account must not be a way to learn which codes are live.
+      expect(errorCode(response)).toBe('NOT_FOUND');
+      expect(response.errors?.[0].message).toBe('No session has this code');
       expect(await stateOf(session.code)).toEqual({ state: 'OPEN', statuses: ['PLACED'] });
     });
 

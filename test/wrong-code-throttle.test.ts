@@ -3,7 +3,7 @@ import { closedPort } from './support/dead-servers';
 import { waitFor } from './support/wait';
 import { startTestApp, type TestApp } from './support/test-app';
 import { errorCode, graphql, graphqlFrom, Subscriber, webSocketClient, type GraphQLResponse } from './support/graphql-client';
-import { login, openSession, placeOrder } from './support/fixtures';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { CLOSE_SESSION, MENU, SESSION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 
 const LIMIT = 5;
@@ -57,6 +57,13 @@ describe('throttling wrong session codes per client, over all instances', () => 
     expect(answers).toEqual([...Array(LIMIT).fill('NOT_FOUND'), 'RATE_LIMITED']);
     // Without a credential, closing is refused before any code is looked at.
     expect(errorCode(await graphql(test.url, CLOSE_SESSION, { code }))).toBe('UNAUTHENTICATED');
+  });
+
+  it("tells another location's representative nothing of the codes they try to close, while the address is out of attempts", async () => {
+    await useUpTheAllowance();
+    const rival = await login(test.url, DEMO.rival);
+    expect(errorCode(await graphql(test.url, CLOSE_SESSION, { code }, rival))).toBe('NOT_FOUND');
+    expect(errorCode(await graphql(test.url, CLOSE_SESSION, { code: WRONG_CODES[0] }, rival))).toBe('NOT_FOUND');
   });
 
   it('refuses that client over WebSocket too', async () => {

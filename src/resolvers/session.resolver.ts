@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { SessionState, type Session as SessionEntity } from '../entities';
-import { BadInputError } from '../domain/errors';
+import { BadInputError, ForbiddenError, NotFoundError } from '../domain/errors';
 import { Product } from './catalog.type';
 import type { GraphQLContext } from './context';
 import { parsePositiveId } from './ids';
@@ -63,10 +63,14 @@ export class SessionResolver {
     @Ctx() { em, services, credential }: GraphQLContext,
   ): Promise<SessionEntity> {
     // A representative's wrong codes count against their own allowance, not their address's: a
-    // guest guessing codes on the café's Wi-Fi must not stop the staff closing tables.
+    // guest guessing codes on the café's Wi-Fi must not stop the staff closing tables. So that
+    // accounts cannot be used to guess codes past the address's allowance, another location's
+    // session is answered as an unknown code.
     const userId = await services.access.authenticate(credential);
     const session = await services.sessions.byCode(em, code, `representative:${userId}`);
-    await services.access.requireOwner(credential, session.locationId);
+    await services.access.requireOwner(credential, session.locationId).catch((error: unknown) => {
+      throw error instanceof ForbiddenError ? new NotFoundError('No session has this code') : error;
+    });
     return services.sessions.close(em, session);
   }
 
