@@ -92,6 +92,12 @@ export class Sessions {
     return key;
   }
 
+  /** Charges the client one wrong code, for a right one that must be answered as a wrong one. */
+  async countAsWrongCode(client: string): Promise<void> {
+    const attempt = await this.throttle.attempt(client);
+    attempt.countAsWrong();
+  }
+
   /**
    * Opens a session with a new code. Under an idempotency key already used at the location, it
    * is the session that key opened, as it stands now (CONFLICT if that one has another name).

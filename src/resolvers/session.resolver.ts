@@ -65,11 +65,14 @@ export class SessionResolver {
     // A representative's wrong codes count against their own allowance, not their address's: a
     // guest guessing codes on the café's Wi-Fi must not stop the staff closing tables. So that
     // accounts cannot be used to guess codes past the address's allowance, another location's
-    // session is answered as an unknown code.
+    // session is answered, and counted, as an unknown code.
     const userId = await services.access.authenticate(credential);
-    const session = await services.sessions.byCode(em, code, `representative:${userId}`);
-    await services.access.requireOwner(credential, session.locationId).catch((error: unknown) => {
-      throw error instanceof ForbiddenError ? new NotFoundError('No session has this code') : error;
+    const allowance = `representative:${userId}`;
+    const session = await services.sessions.byCode(em, code, allowance);
+    await services.access.requireOwner(credential, session.locationId).catch(async (error: unknown) => {
+      if (!(error instanceof ForbiddenError)) throw error;
+      await services.sessions.countAsWrongCode(allowance);
+      throw new NotFoundError('No session has this code');
     });
     return services.sessions.close(em, session);
   }
