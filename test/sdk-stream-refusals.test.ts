@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { DEMO } from './support/fixtures';
 import { metricValue } from './support/metrics';
 import { Collector, customerClient, representativeClient } from './support/sdk';
@@ -88,4 +90,35 @@ describe('SDK streams refused for a while on resubscribing', () => {
     }
   });
 
+
+  it('ends a subscription waiting to be asked for again when the client closes, and leaves no timer behind', async () => {
+    const representative = representativeClient(test);
+    await representative.login(DEMO.representative);
+    const { code } = await representative.openSession({ locationId: DEMO.cafe, name: 'Closed while waiting' });
+    await representative.close();
+    // The address out of wrong codes: the stream is refused, and waits to be asked for again.
+    const neighbour = customerClient(test);
+    for (let i = 0; i < 6; i++) await neighbour.session(`10000${i}`).catch(() => undefined);
+    await neighbour.close();
+    const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'test/support/closed-while-refused.ts', test.url, test.wsUrl, code], {
+      cwd: join(__dirname, '..'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines: string[] = [];
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.trim().split('\n')));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      const refusedBefore = await refusedOverWebSocket(test, 'RATE_LIMITED');
+      await waitFor(async () => (await refusedOverWebSocket(test, 'RATE_LIMITED')) > refusedBefore, 'the stream refused');
+      child.stdin.write('close\n');
+      await waitFor(async () => lines.some((line) => line.startsWith('[')), 'the timers told');
+      expect([lines.includes('ended'), JSON.parse(lines.find((line) => line.startsWith('[')) as string)]).toEqual([true, []]);
+      const refusedAtClose = await refusedOverWebSocket(test, 'RATE_LIMITED');
+      child.stdin.end();
+      await exited;
+      expect(await refusedOverWebSocket(test, 'RATE_LIMITED')).toBe(refusedAtClose);
+    } finally {
+      child.kill();
+    }
+  });
 });

@@ -63,6 +63,8 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
   private stopCurrent: () => void = () => undefined;
   /** Passing refusals in a row: the wait before asking again grows with them. */
   private refusals = 0;
+  /** Stops the wait before asking again, if one is under way. */
+  private stopWaiting?: () => void;
 
   protected constructor(
     private readonly link: WebSocketLink,
@@ -167,8 +169,13 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
     this.stopCurrent();
     this.stopCurrent = () => undefined;
     const retryAfterMs = 1000 * (Number(error.extensions.retryAfterSeconds) || 0);
-    void Promise.all([this.link.waitBeforeRetry(this.refusals++), new Promise((resolve) => setTimeout(resolve, retryAfterMs))]).then(() => {
-      if (!this.finished) this.start();
+    const waiting = new AbortController();
+    this.stopWaiting = () => waiting.abort();
+    void this.link.waitBeforeRetry(this.refusals++, retryAfterMs, waiting.signal).then((waited) => {
+      if (this.finished) return;
+      // The client was closed meanwhile: the subscription ends, as one streaming would.
+      if (waited) this.start();
+      else this.end();
     });
   }
 
@@ -180,6 +187,7 @@ export class EventSubscription<Event extends { seq: number }, Data = unknown> im
 
   private end(): void {
     this.finished = true;
+    this.stopWaiting?.();
     this.stopCurrent();
     this.stopCurrent = () => undefined;
     this.notify();

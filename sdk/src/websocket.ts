@@ -22,8 +22,11 @@ export interface WebSocketOptions {
 
 /** Exponential backoff from 500 ms, capped at 15 s, with up to 500 ms of jitter. */
 export async function backoff(retries: number): Promise<void> {
-  const delay = Math.min(500 * 2 ** retries, 15_000) + Math.floor(Math.random() * 500);
-  await new Promise((resolve) => setTimeout(resolve, delay));
+  await new Promise((resolve) => setTimeout(resolve, backoffMs(retries)));
+}
+
+function backoffMs(retries: number): number {
+  return Math.min(500 * 2 ** retries, 15_000) + Math.floor(Math.random() * 500);
 }
 
 /**
@@ -34,6 +37,8 @@ export async function backoff(retries: number): Promise<void> {
  */
 export class WebSocketLink {
   private current?: { client: Client; open: boolean };
+  /** The retries waiting (waitBeforeRetry), each stopped by its function: closing stops them all. */
+  private readonly retries = new Set<() => void>();
 
   constructor(
     private readonly options: WebSocketOptions,
@@ -44,9 +49,28 @@ export class WebSocketLink {
     return this.connection().subscribe(payload, sink);
   }
 
-  /** Waits as before reconnect number `retries` (the `reconnect.wait` option, or the backoff). */
-  waitBeforeRetry(retries: number): Promise<void> {
-    return (this.options.reconnect?.wait ?? backoff)(retries);
+  /**
+   * Waits as before reconnect number `retries` (the `reconnect.wait` option, or the backoff), and
+   * at least `atLeastMs`: true then; false at once when `signal` aborts or the link is closed.
+   * Its timers are cleared when it stops: a closed client keeps no process alive.
+   */
+  waitBeforeRetry(retries: number, atLeastMs: number, signal: AbortSignal): Promise<boolean> {
+    const wait = this.options.reconnect?.wait;
+    return new Promise((resolve) => {
+      let pending = wait ? 2 : 1;
+      const waited = () => (pending -= 1) === 0 && finish(true);
+      const timer = setTimeout(waited, Math.max(atLeastMs, wait ? 0 : backoffMs(retries)));
+      const stop = () => finish(false);
+      const finish = (done: boolean) => {
+        clearTimeout(timer);
+        this.retries.delete(stop);
+        signal.removeEventListener('abort', stop);
+        resolve(done);
+      };
+      this.retries.add(stop);
+      signal.addEventListener('abort', stop);
+      if (wait) void wait(retries).then(waited);
+    });
   }
 
   /** Drops an open socket; active subscriptions reconnect (e.g. with a new credential). */
@@ -56,8 +80,9 @@ export class WebSocketLink {
     if (this.current?.open) this.current.client.terminate();
   }
 
-  /** Closes the socket; active subscriptions complete. */
+  /** Closes the socket; active subscriptions complete, and so do those waiting to be asked for again. */
   async close(): Promise<void> {
+    for (const stop of [...this.retries]) stop();
     const current = this.current;
     this.current = undefined;
     if (!current) return;
