@@ -14,7 +14,7 @@ import { Topics } from './pubsub/topics';
 import { orderedSchema } from './schema/build-schema';
 import { createErrorFormatter } from './server/format-error';
 import { createHttpApp, GRAPHQL_PATH } from './server/http';
-import { ConnectionsPerClient, limitConnectionsPerClient } from './server/connections-per-client';
+import { ConnectionsPerClient, limitHttpConnectionsPerClient } from './server/connections-per-client';
 import { closeIdleConnections } from './server/idle-connections';
 import { LargeOperationGate } from './server/large-operations';
 import { createWebSocketServer } from './server/websocket';
@@ -78,9 +78,10 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     // How often those two are checked (Node's default, 30 s, let a dripping client stay up to 40 s).
     connectionsCheckingInterval: 1_000,
   });
-  closeIdleConnections(httpServer, config.httpIdleTimeoutMs);
-  const perClient = config.connectionsPerClient > 0 ? new ConnectionsPerClient(config.connectionsPerClient) : undefined;
-  if (perClient && !config.trustProxy) limitConnectionsPerClient(httpServer, perClient, () => metrics.refusedConnections.inc());
+  const exchanges = closeIdleConnections(httpServer, config.httpIdleTimeoutMs);
+  const perClient = config.connectionsPerClient;
+  const refusedConnection = () => metrics.refusedConnections.inc();
+  if (perClient > 0 && !config.trustProxy) limitHttpConnectionsPerClient(httpServer, perClient, exchanges, refusedConnection);
   const largeOperations = new LargeOperationGate(schema, (change) => metrics.largeOperationsWaiting.inc(change));
   const webSockets = createWebSocketServer({
     httpServer,
@@ -92,7 +93,8 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     trustProxy: config.trustProxy,
     introspection: config.playground,
     keepAliveMs: config.webSocketKeepAliveMs,
-    handshakesPerClient: config.trustProxy ? perClient : undefined,
+    // Without a limit (0), no check at all.
+    handshakesPerClient: perClient > 0 ? new ConnectionsPerClient(perClient) : undefined,
     unsentBytesPerClient: config.unsentBytesPerClient,
     largeOperations,
   });

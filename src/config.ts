@@ -45,9 +45,9 @@ export interface Config {
    */
   webSocketKeepAliveMs: number;
   /**
-   * Connections (HTTP and WebSocket) one client address may hold on an instance; past it a new
-   * one is closed at once (behind a trusted proxy, whose connections all clients share: a
-   * WebSocket handshake is refused with 429). 0: no limit.
+   * WebSockets one client may hold on an instance (past it the handshake is refused, 429), and
+   * apart from them HTTP connections (past it the client's oldest idle one is closed, or the new
+   * one; not behind a trusted proxy, whose connections every client shares). 0: no limit.
    */
   connectionsPerClient: number;
   /** Bytes that may wait unsent for one client's WebSockets together (each past 64 KiB counted); 0: no limit. */

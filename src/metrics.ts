@@ -41,7 +41,7 @@ export class Metrics {
 
   readonly refusedConnections = new Counter({
     name: 'ordered_connections_refused_total',
-    help: 'Connections (behind a trusted proxy: WebSocket handshakes) refused because the client held CONNECTIONS_PER_CLIENT already',
+    help: 'WebSocket handshakes refused, and HTTP connections closed (the oldest idle one, or the new one), because their client held CONNECTIONS_PER_CLIENT already',
     registers: [this.registry],
   });
 

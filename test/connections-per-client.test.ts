@@ -49,10 +49,15 @@ function getFrom(url: string, localAddress: string): Promise<number | 'closed'> 
   });
 }
 
-/** A TCP connection from `localAddress` that sends nothing, as an idle keep-alive connection. */
-async function idleConnection(port: number, localAddress: string): Promise<Socket> {
+/** A TCP connection from `localAddress`, connected; `keptAlive`: it has had one request answered and waits for the next. */
+async function connection(port: number, localAddress: string, { keptAlive = false } = {}): Promise<Socket> {
   const socket = connectTcp({ host: '127.0.0.1', port, localAddress });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  if (keptAlive) {
+    const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    await answered;
+  }
   return socket;
 }
 
@@ -76,25 +81,49 @@ describe('connections one client may hold on an instance (CONNECTIONS_PER_CLIENT
     return metricValue(text, 'ordered_connections_refused_total');
   }
 
-  it('closes a WebSocket past the limit at once, and counts it', async () => {
+  it('refuses a WebSocket handshake past the limit with HTTP 429, and counts it', async () => {
     const refusedBefore = await refusedSoFar();
     const held = [];
     for (let i = 0; i < LIMIT; i++) held.push(accepted(await connect(test.wsUrl, '127.0.0.2')));
-    expect(await connect(test.wsUrl, '127.0.0.2')).toEqual({ closedAtOnce: true });
+    expect(await connect(test.wsUrl, '127.0.0.2')).toEqual({ refusedWith: 429 });
     expect(await refusedSoFar()).toBe(refusedBefore + 1);
     await closeAll(held);
   });
 
-  it('counts idle HTTP connections too: an address holding its limit of them gets no other, another address does', async () => {
-    const idle = [];
-    for (let i = 0; i < LIMIT; i++) idle.push(await idleConnection(test.app.port, '127.0.0.3'));
-    expect(await getFrom(healthz, '127.0.0.3')).toBe('closed');
-    expect(await connect(test.wsUrl, '127.0.0.3')).toEqual({ closedAtOnce: true });
-    expect(await getFrom(healthz, '127.0.0.4')).toBe(200);
+  it("counts WebSockets apart from HTTP connections: a guest holding the address's WebSockets keeps no one from ordering", async () => {
+    const held = [];
+    for (let i = 0; i < LIMIT; i++) held.push(accepted(await connect(test.wsUrl, '127.0.0.3')));
+    for (let i = 0; i <= LIMIT; i++) expect(await getFrom(healthz, '127.0.0.3')).toBe(200);
+    await closeAll(held);
+  });
 
-    idle[0].destroy();
-    await waitFor(async () => (await getFrom(healthz, '127.0.0.3')) === 200, 'a place given back');
-    idle.slice(1).forEach((socket) => socket.destroy());
+  it("closes an address's oldest idle keep-alive connection to make room for a new one", async () => {
+    const refusedBefore = await refusedSoFar();
+    const idle: Socket[] = [];
+    for (let i = 0; i < LIMIT; i++) idle.push(await connection(test.app.port, '127.0.0.4', { keptAlive: true }));
+    const oldestClosed = new Promise<void>((resolve) => idle[0].once('close', () => resolve()));
+    expect(await getFrom(healthz, '127.0.0.4')).toBe(200);
+    await oldestClosed;
+    expect(idle.slice(1).map((socket) => socket.destroyed)).toEqual([false, false]);
+    expect(await refusedSoFar()).toBe(refusedBefore + 1);
+    idle.forEach((socket) => socket.destroy());
+  });
+
+  it('closes a new HTTP connection at once while all of the address\'s are answering, and keeps serving another address', async () => {
+    // Requests whose bodies never come: each connection has a request under way once the
+    // service says to go on with the body (it has taken the request then).
+    const answering = [];
+    for (let i = 0; i < LIMIT; i++) {
+      const socket = await connection(test.app.port, '127.0.0.8');
+      const goOn = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
+      await goOn;
+      answering.push(socket);
+    }
+    expect(await getFrom(healthz, '127.0.0.8')).toBe('closed');
+    expect(answering.map((socket) => socket.destroyed)).toEqual([false, false, false]);
+    expect(await getFrom(healthz, '127.0.0.9')).toBe(200);
+    answering.forEach((socket) => socket.destroy());
   });
 
   it('gives a place back when a socket closes, also when its client vanishes without a close', async () => {
@@ -104,7 +133,7 @@ describe('connections one client may hold on an instance (CONNECTIONS_PER_CLIENT
     held[1].terminate();
     await waitFor(async () => test.app.webSocketServer.clients.size === 1, 'the instance seeing two sockets end');
     const replacements = [accepted(await connect(test.wsUrl, '127.0.0.5')), accepted(await connect(test.wsUrl, '127.0.0.5'))];
-    expect(await connect(test.wsUrl, '127.0.0.5')).toEqual({ closedAtOnce: true });
+    expect(await connect(test.wsUrl, '127.0.0.5')).toEqual({ refusedWith: 429 });
     await closeAll([held[2], ...replacements]);
   });
 

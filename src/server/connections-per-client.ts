@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { peerAddress } from './client-address';
 
@@ -28,16 +29,45 @@ export class ConnectionsPerClient {
 }
 
 /**
- * Counts every TCP connection (HTTP, and WebSockets, which start as one) by its peer's
- * address, and closes one past the limit at once, before Node reads a request from it: an
- * idle keep-alive connection costs a file just as a WebSocket does. Only where the peer is the
- * client itself: behind a trusted proxy, every client comes over the proxy's connections.
+ * HTTP connections (not yet upgraded to WebSocket) by their peer's address: past the limit, the
+ * address's oldest connection with no request under way is closed to make room, or, when all
+ * are answering, the new one is closed before Node reads from it. An idle keep-alive connection
+ * costs a file as a WebSocket does, and one host could hold thousands; but a guest at a café's
+ * address holding many cannot keep the others' orders out, as their new connections push
+ * the idle ones out. Only where the peer is the client itself: behind a trusted proxy, every
+ * client comes over the proxy's connections. A connection that upgrades leaves the count (its
+ * WebSocket is counted at the handshake, ConnectionsPerClient).
  */
-export function limitConnectionsPerClient(server: Server, perClient: ConnectionsPerClient, refused: () => void): void {
+export function limitHttpConnectionsPerClient(
+  server: Server,
+  limit: number,
+  exchanges: { answering(socket: Socket): boolean },
+  refused: () => void,
+): void {
+  const byClient = new Map<string, Set<Socket>>();
+  const leave = (client: string, socket: Socket) => {
+    const held = byClient.get(client);
+    if (held?.delete(socket) && held.size === 0) byClient.delete(client);
+  };
+  const clients = new WeakMap<Socket, string>();
   // Before the HTTP server's own listener, which would start reading from the socket.
-  server.prependListener('connection', (socket) => {
-    if (perClient.admit(peerAddress(socket.remoteAddress), socket)) return;
-    refused();
-    socket.destroy();
+  server.prependListener('connection', (socket: Socket) => {
+    const client = peerAddress(socket.remoteAddress);
+    let held = byClient.get(client);
+    if (!held) byClient.set(client, (held = new Set()));
+    if (held.size >= limit) {
+      const idle = [...held].find((each) => !exchanges.answering(each));
+      refused();
+      if (!idle) return socket.destroy();
+      leave(client, idle);
+      idle.destroy();
+    }
+    held.add(socket);
+    clients.set(socket, client);
+    socket.once('close', () => leave(client, socket));
+  });
+  server.on('upgrade', (request: IncomingMessage) => {
+    const client = clients.get(request.socket as Socket);
+    if (client !== undefined) leave(client, request.socket as Socket);
   });
 }

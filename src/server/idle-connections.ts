@@ -7,9 +7,10 @@ import type { Socket } from 'node:net';
  * the answer. A request the service is still working on is left alone however long that takes:
  * its own limits (SIBLING_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS) end it, with an answer, and
  * cutting it off would leave the client not knowing whether its order was written.
- * WebSockets are not concerned: ws takes the timeout off the sockets it upgrades.
+ * WebSockets are not concerned: ws takes the timeout off the sockets it upgrades. Tells whether
+ * a connection has a request not answered in full (one received, or its answer under way).
  */
-export function closeIdleConnections(server: Server, idleMs: number): void {
+export function closeIdleConnections(server: Server, idleMs: number): { answering(socket: Socket): boolean } {
   // Each socket's requests not yet answered in full, oldest first (HTTP/1.1 answers them in order).
   const unanswered = new WeakMap<Socket, { request: IncomingMessage; response: ServerResponse }[]>();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -25,4 +26,5 @@ export function closeIdleConnections(server: Server, idleMs: number): void {
     const workingOnAnswer = current && current.request.complete && !current.response.headersSent;
     if (!workingOnAnswer) socket.destroy();
   });
+  return { answering: (socket) => (unanswered.get(socket)?.length ?? 0) > 0 };
 }

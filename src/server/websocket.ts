@@ -71,11 +71,7 @@ export function createWebSocketServer(options: {
   formatError: FormatError;
   /** How often idle sockets are pinged (0: never); see Config.webSocketKeepAliveMs. */
   keepAliveMs: number;
-  /**
-   * Behind a trusted proxy, the WebSockets each client (by its forwarded address) holds, refused
-   * at the handshake past its limit; see Config.connectionsPerClient. Otherwise every connection
-   * is counted when it is accepted (limitConnectionsPerClient).
-   */
+  /** The WebSockets each client holds, refused at the handshake (429) past its limit; see Config.connectionsPerClient. */
   handshakesPerClient?: ConnectionsPerClient;
   /** What may wait unsent for one client's WebSockets together (0: no limit); see Config.unsentBytesPerClient. */
   unsentBytesPerClient: number;
