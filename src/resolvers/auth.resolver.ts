@@ -1,10 +1,17 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { formatToken } from '../domain/credential';
 import { wellFormed } from '../domain/access';
-import { UnauthenticatedError } from '../domain/errors';
+import { BadInputError, UnauthenticatedError } from '../domain/errors';
 import { Credential, User } from './auth.type';
 import { Location } from './catalog.type';
 import type { GraphQLContext } from './context';
+
+/**
+ * The longest username taken. Before anything else: a username is normalised (NFKC) for the
+ * failed-login count, which takes quadratic time over a long run of combining marks (16 s of
+ * the event loop for 130,000 of them).
+ */
+export const MAX_USERNAME_LENGTH = 256;
 
 @Resolver()
 export class AuthResolver {
@@ -12,12 +19,15 @@ export class AuthResolver {
     description: 'Signs a representative in through the verification service. Failed logins are limited per username and client, or per device with a deviceKey (RATE_LIMITED).',
   })
   async login(
-    @Arg('username') username: string,
+    @Arg('username', { description: `At most ${MAX_USERNAME_LENGTH} characters.` }) username: string,
     @Arg('password') password: string,
     @Arg('deviceKey', () => String, { nullable: true, description: 'The deviceKey an earlier login on this device answered with.' })
     deviceKey: string | null | undefined,
     @Ctx() { services, client }: GraphQLContext,
   ): Promise<Credential> {
+    if (username.length > MAX_USERNAME_LENGTH) {
+      throw new BadInputError(`A username has at most ${MAX_USERNAME_LENGTH} characters`, { field: 'username' });
+    }
     const attempt = await services.failedLogins.attempt(username, client, deviceKey ?? null);
     const credential = await services.siblings.verification.login(username, password).catch((error: unknown) => {
       // A wrong password keeps its attempt counted; anything else (the service unavailable) was no guess.
