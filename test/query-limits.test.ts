@@ -1,4 +1,4 @@
-import { MAX_ALIASES, MAX_TOKENS } from '../src/server/query-limits';
+import { MAX_ALIASES, MAX_DOCUMENT_LENGTH, MAX_TOKENS } from '../src/server/query-limits';
 import { SESSION } from './support/operations';
 import { DEMO, login, openSession } from './support/fixtures';
 import { errorCode, graphql, Subscriber, webSocketClient } from './support/graphql-client';
@@ -65,6 +65,22 @@ describe('limits on what one operation may ask for', () => {
     await client.dispose();
     expect(asking.items).toEqual([]);
     expect(JSON.stringify(asking.errors)).toMatch(new RegExp(`${MAX_TOKENS} tokens`));
+  });
+
+  it(`refuses a document of more than ${MAX_DOCUMENT_LENGTH} characters, line breaks and comments too, over HTTP and over WebSocket, without parsing it`, async () => {
+    // Line breaks are no tokens, but each error's line is found by scanning the text from its start.
+    const padded = `${'\n'.repeat(MAX_DOCUMENT_LENGTH)}query(${Array.from({ length: 100 }, () => '$a: Int').join(' ')}) { __typename }`;
+    const overHttp = await graphql(test.url, padded, {});
+    expect(overHttp.data ?? null).toBeNull();
+    expect(errorCode(overHttp)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(overHttp.errors?.[0].message).toBe(`A GraphQL document has at most ${MAX_DOCUMENT_LENGTH} characters`);
+
+    const client = webSocketClient(test.wsUrl);
+    const asking = new Subscriber(client, padded, {});
+    await asking.done;
+    await client.dispose();
+    expect(asking.items).toEqual([]);
+    expect(JSON.stringify(asking.errors)).toContain(`A GraphQL document has at most ${MAX_DOCUMENT_LENGTH} characters`);
   });
 
   it('counts the aliases inside fragments too', async () => {

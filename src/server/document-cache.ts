@@ -1,6 +1,7 @@
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { MAX_TOKENS } from './query-limits';
+import { documentTooLong, MAX_TOKENS } from './query-limits';
+import { errorWithoutSuggestion } from './schema-suggestions';
 
 /** Bytes of heap a parsed document takes per character of its text (measured: about 27 without locations). */
 const HEAP_BYTES_PER_CHARACTER = 40;
@@ -21,6 +22,8 @@ export class DocumentCache {
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly rules: readonly ValidationRule[],
+    /** Errors kept without graphql-js's "Did you mean …?" (made once, not at each request). */
+    private readonly options: { withoutSuggestions: boolean },
   ) {}
 
   /** The document, or why it cannot run. */
@@ -34,6 +37,8 @@ export class DocumentCache {
   }
 
   private parseAndValidate(query: string): DocumentNode | readonly GraphQLError[] {
+    const tooLong = documentTooLong(query);
+    if (tooLong) return [new GraphQLError(tooLong)];
     let document: DocumentNode;
     try {
       // With locations: errors point into the document, as they do over HTTP.
@@ -42,6 +47,7 @@ export class DocumentCache {
       return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
     }
     const errors = validate(this.schema, document, this.rules);
-    return errors.length > 0 ? errors : document;
+    if (errors.length === 0) return document;
+    return this.options.withoutSuggestions ? errors.map(errorWithoutSuggestion) : errors;
   }
 }

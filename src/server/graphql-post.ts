@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { parse as parseContentType } from 'content-type';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { documentTooLong } from './query-limits';
 import { pathOf } from './request-log';
 
 /** The largest request body taken, in bytes. */
@@ -36,6 +37,11 @@ async function answer<Context extends BaseContext>(
   res: ServerResponse,
 ): Promise<void> {
   const body = await readJsonBody(req);
+  const tooLong = typeof (body as { query?: unknown })?.query === 'string' && documentTooLong((body as { query: string }).query);
+  if (tooLong) {
+    refused('GRAPHQL_PARSE_FAILED');
+    return sendError(res, 400, 'GRAPHQL_PARSE_FAILED', tooLong);
+  }
   if (body instanceof BodyError) {
     refused(body.code);
     return sendError(res, body.status, body.code, body.message);

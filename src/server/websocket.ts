@@ -27,7 +27,6 @@ import { isUnexpectedError } from './format-error';
 import type { LargeOperationGate } from './large-operations';
 import { GRAPHQL_PATH } from './http';
 import { queryLimitRules } from './query-limits';
-import { errorWithoutSuggestion } from './schema-suggestions';
 import { subscribeSharingExecution } from './shared-execution';
 import { trimToOperation } from './subscribe-payload';
 import { UnsentPerClient } from './unsent-per-client';
@@ -101,6 +100,8 @@ export function createWebSocketServer(options: {
   const documents = new DocumentCache(
     options.schema,
     [...specifiedRules, ...queryLimitRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+    // Without introspection, "Did you mean …?" would name the schema's fields.
+    { withoutSuggestions: !options.introspection },
   );
 
   // A large operation's turn ends once it has run (a subscription's once it streams), or with the
@@ -144,7 +145,7 @@ export function createWebSocketServer(options: {
           return [new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } })];
         }
         const checked = documents.check(payload.query);
-        if (isErrorList(checked)) return options.introspection ? checked : checked.map(errorWithoutSuggestion);
+        if (isErrorList(checked)) return checked;
         // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
         const operation = getOperationAST(checked, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify operation')];
