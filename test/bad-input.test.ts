@@ -36,6 +36,15 @@ describe('bad input is refused and writes nothing', () => {
   const order = (items: OrderLine[], idempotencyKey: string = randomUUID()) =>
     graphql(test.url, PLACE_ORDER, { code, items, idempotencyKey });
 
+  /** placeOrder over a WebSocket of its own: what it answered. */
+  async function placeOverWebSocket(variables: Record<string, unknown>): Promise<GraphQLResponse> {
+    const client = webSocketClient(test.wsUrl);
+    const placing = new Subscriber(client, PLACE_ORDER, variables);
+    await placing.done;
+    await client.dispose();
+    return { errors: placing.errors.flat() as GraphQLResponse['errors'] };
+  }
+
   /** A new order moved along the lifecycle, one step at a time, to `status`. */
   async function orderWithStatus(status: string) {
     const session = await openSession(test.url, token, `Table ${++tables}`);
@@ -139,14 +148,23 @@ describe('bad input is refused and writes nothing', () => {
     it('refuses a variable of the wrong type with BAD_USER_INPUT, over HTTP and WebSocket', async () => {
       const variables = () => ({ code, items: [{ productId: DEMO.espresso.id, quantity: 'two' }], idempotencyKey: randomUUID() });
       expect(await refused(() => graphql(test.url, PLACE_ORDER, variables()))).toBe('BAD_USER_INPUT');
-      const overWebSocket = async (): Promise<GraphQLResponse> => {
-        const client = webSocketClient(test.wsUrl);
-        const placing = new Subscriber(client, PLACE_ORDER, variables());
-        await placing.done;
-        await client.dispose();
-        return { errors: placing.errors.flat() as GraphQLResponse['errors'] };
-      };
-      expect(await refused(overWebSocket)).toBe('BAD_USER_INPUT');
+      expect(await refused(() => placeOverWebSocket(variables()))).toBe('BAD_USER_INPUT');
+    });
+
+    it.each([
+      ['a list of 101 items', { items: Array.from({ length: 101 }, () => ({ productId: DEMO.espresso.id, quantity: 1 })) }, 'A list in the variables has at most 100 items'],
+      [
+        'an item of 21 fields',
+        { items: [{ productId: DEMO.espresso.id, quantity: 1, ...Object.fromEntries(Array.from({ length: 19 }, (_, i) => [`extra${i}`, 1])) }] },
+        'An object in the variables has at most 20 fields',
+      ],
+    ])('refuses %s with BAD_USER_INPUT before reading it, over HTTP and WebSocket', async (_case, shape, message) => {
+      const variables = () => ({ code, idempotencyKey: randomUUID(), ...shape });
+      const overHttp = await graphql(test.url, PLACE_ORDER, variables());
+      expect(overHttp.errors?.[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });
+      const refusedOverWebSocket = await placeOverWebSocket(variables());
+      expect(refusedOverWebSocket.errors?.[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });
+      expect(await refused(() => graphql(test.url, PLACE_ORDER, variables()))).toBe('BAD_USER_INPUT');
     });
   });
 

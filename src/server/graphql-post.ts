@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { parse as parseContentType } from 'content-type';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { documentTooLong } from './query-limits';
+import { variablesTooLarge } from './variables-shape';
 import { pathOf } from './request-log';
 
 /** The largest request body taken, in bytes. */
@@ -37,14 +38,14 @@ async function answer<Context extends BaseContext>(
   res: ServerResponse,
 ): Promise<void> {
   const body = await readJsonBody(req);
-  const tooLong = typeof (body as { query?: unknown })?.query === 'string' && documentTooLong((body as { query: string }).query);
-  if (tooLong) {
-    refused('GRAPHQL_PARSE_FAILED');
-    return sendError(res, 400, 'GRAPHQL_PARSE_FAILED', tooLong);
-  }
   if (body instanceof BodyError) {
     refused(body.code);
     return sendError(res, body.status, body.code, body.message);
+  }
+  const refusal = beyondLimits(body);
+  if (refusal) {
+    refused(refusal.code);
+    return sendError(res, 400, refusal.code, refusal.message);
   }
 
   const headers = new HeaderMap();
@@ -64,6 +65,17 @@ async function answer<Context extends BaseContext>(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** A document or variables past what an operation may have: refused before Apollo parses or coerces them. */
+function beyondLimits(body: unknown): { code: string; message: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { query, variables } = body as { query?: unknown; variables?: unknown };
+  const tooLong = typeof query === 'string' ? documentTooLong(query) : undefined;
+  if (tooLong) return { code: 'GRAPHQL_PARSE_FAILED', message: tooLong };
+  const tooLarge = variablesTooLarge(variables);
+  if (tooLarge) return { code: 'BAD_USER_INPUT', message: tooLarge };
+  return undefined;
 }
 
 class BodyError {

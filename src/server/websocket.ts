@@ -29,6 +29,7 @@ import { GRAPHQL_PATH } from './http';
 import { queryLimitRules } from './query-limits';
 import { subscribeSharingExecution } from './shared-execution';
 import { trimToOperation } from './subscribe-payload';
+import { variablesTooLarge } from './variables-shape';
 import { UnsentPerClient } from './unsent-per-client';
 
 /** How long clients get to answer the closing handshake when the server stops. */
@@ -153,8 +154,10 @@ export function createWebSocketServer(options: {
           const message = `A subscription's Subscribe message has at most ${MAX_SUBSCRIPTION_MESSAGE_BYTES} bytes: it is kept as long as the subscription streams`;
           return [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
-        operations.set(id, false);
         const variableValues = trimToOperation(payload, operation);
+        const tooLarge = variablesTooLarge(variableValues);
+        if (tooLarge) return [new GraphQLError(tooLarge, { extensions: { code: 'BAD_USER_INPUT' } })];
+        operations.set(id, false);
         if (options.largeOperations.isLarge(checked)) {
           const turn = await options.largeOperations.enter(clientAddress(ctx.extra.request, options.trustProxy), ctx.extra.socket).catch((error: Error) => error);
           if (turn instanceof Error) {
