@@ -114,6 +114,11 @@ describe('limits on what one operation may ask for', () => {
       expect(asking.errors.flat()).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
     });
 
+    it("refuses a location's menu under two aliases: up to 1,000 products each time", async () => {
+      expect(await refusedOverHttp(`query ($code: String!) { a: menu(code: $code) { id } b: menu(code: $code) { id } }`)).toMatch(/Query\.menu may be asked for once per operation/);
+      expect((await graphql(test.url, `query ($code: String!) { menu(code: $code) { id } }`, { code })).errors).toBeUndefined();
+    });
+
     it('refuses them in a fragment spread twice, and for each item of a list', async () => {
       await refusedOverHttp(`query ($code: String!) { session(code: $code) { ...Orders ...Orders } } fragment Orders on Session { more: orders { id } }`);
       await refusedOverHttp(`query ($code: String!) { ...Events a: session(code: $code) { code } ...Events } fragment Events on Query { e: sessionEvents(code: $code) { seq } }`);

@@ -20,10 +20,17 @@ import {
  */
 export const LARGE_FIELDS: ReadonlySet<string> = new Set(['Session.orders', 'Query.sessionEvents', 'Query.locationEvents']);
 
+/**
+ * Fields each operation may ask for once: the large ones, and a location's menu (up to 1,000
+ * products, some hundreds of KB: under 15 aliases one request took seconds to answer). The menu
+ * is not large enough to wait for its client's turn (LargeOperationGate): every guest reads it.
+ */
+export const ONCE_PER_OPERATION: ReadonlySet<string> = new Set([...LARGE_FIELDS, 'Query.menu']);
+
 /** How often each large field runs in a selection: 1, or 2 for "more than once". */
 type Runs = Map<string, number>;
 
-/** Each of LARGE_FIELDS at most once per operation, counting aliases, fragments and lists. */
+/** Each of ONCE_PER_OPERATION at most once per operation, counting aliases, fragments and lists. */
 export function largeFieldsOnceRule(context: ValidationContext): ASTVisitor {
   const schema = context.getSchema();
   const fragmentRuns = new Map<string, Runs>();
@@ -35,7 +42,7 @@ export function largeFieldsOnceRule(context: ValidationContext): ASTVisitor {
         const field = isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[selection.name.value] : undefined;
         if (!field) continue; // __typename, or an unknown field that another rule reports
         const coordinate = `${parentType?.name}.${field.name}`;
-        if (LARGE_FIELDS.has(coordinate)) count(runs, coordinate, 1);
+        if (ONCE_PER_OPERATION.has(coordinate)) count(runs, coordinate, 1);
         if (selection.selectionSet) {
           add(runs, runsOf(selection.selectionSet, getNamedType(field.type)), isListType(getNullableType(field.type)) ? 2 : 1);
         }
