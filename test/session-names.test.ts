@@ -33,16 +33,22 @@ describe('session names and codes', () => {
     const first = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: 'Table\u00a07 \u200b' }, token);
     expect(first.data.openSession.name).toBe('Table 7');
     const before = await countRows(test.databaseUrl, 'sessions');
-    for (const lookalike of ['Table 7\u200b', '\u2060Table  7', 'Table\u20077', '\u202eTable 7', 'Table\u200d 7']) {
+    for (const lookalike of ['Table 7\u200b', '\u2060Table  7', 'Table\u20077', '\u202eTable 7', 'Table\u200d 7', 'Ta\u200dble 7', 'Table\u034f 7', 'Table\u3164 7']) {
       const again = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: lookalike }, token);
       expect([lookalike, errorCode(again)]).toEqual([lookalike, 'CONFLICT']);
     }
     expect(await countRows(test.databaseUrl, 'sessions')).toBe(before);
   });
 
+  it('composes a name once its invisible characters are out: "Cafe", a zero-width space and an accent are "Café"', async () => {
+    const opened = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: 'Caf\u00e9 corner' }, token);
+    expect(opened.data.openSession.name).toBe('Caf\u00e9 corner');
+    expect(errorCode(await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: 'Cafe\u200b\u0301 corner' }, token))).toBe('CONFLICT');
+  });
+
   it('refuses a name of invisible characters only as BAD_USER_INPUT, and writes nothing', async () => {
     const before = await countRows(test.databaseUrl, 'sessions');
-    for (const invisible of ['\u200b', '\u2060\u00ad', '\u00a0\u3000', '\ufeff']) {
+    for (const invisible of ['\u200b', '\u2060\u00ad', '\u00a0\u3000', '\ufeff', '\u3164', '\uffa0\u115f\u2800', '\ufe0f']) {
       const refused = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name: invisible }, token);
       expect(errorCode(refused)).toBe('BAD_USER_INPUT');
       expect(refused.errors?.[0].message).toBe('A session needs a name');
@@ -58,8 +64,8 @@ describe('session names and codes', () => {
     }
   });
 
-  it('keeps the joiners of emoji sequences and words, and the tags of a subdivision flag', async () => {
-    for (const name of ['👨\u200d👩\u200d👧 table', 'می\u200cخواهم', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} corner']) {
+  it('keeps the joiners of emoji sequences and of scripts written with them, variation selectors, and the tags of a subdivision flag', async () => {
+    for (const name of ['👨\u200d👩\u200d👧 table', 'می\u200cخواهم', 'क्\u200dष', '❤\ufe0f table', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} corner']) {
       const opened = await graphql(test.url, OPEN_SESSION, { locationId: CAFE, name }, token);
       expect(opened.data.openSession.name).toBe(name);
     }

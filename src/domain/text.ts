@@ -15,23 +15,38 @@ export function characterCount(text: string): number {
   return count;
 }
 
-/**
- * Format characters (Unicode Cf: zero-width spaces, word joiners, soft hyphens, direction
- * marks), but for a zero-width (non-)joiner between two visible characters (emoji sequences,
- * Persian and Indic words) and the tags of a subdivision flag: invisible, they would make
- * names that look the same, or empty, different text. (A flag's tags are a few; looking back
- * over any number of them would take quadratic time over a long run of tags.)
- */
-const INVISIBLE = /(?<=[^\s\p{Cf}])[\u200C\u200D](?=[^\s\p{Cf}])|(?<=\u{1F3F4}[\u{E0020}-\u{E007F}]{0,31})[\u{E0020}-\u{E007F}]|(\p{Cf})/gu;
+/** Scripts written with zero-width (non-)joiners between their letters. */
+const JOINING_SCRIPTS = ['Arabic', 'Syriac', 'Nko', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Myanmar', 'Khmer', 'Mongolian', 'Tibetan']
+  .map((script) => `\\p{Script_Extensions=${script}}`)
+  .join('');
 
 /**
- * Text as people see it, for names that must be told apart: composed (NFC), without
- * invisible format characters, every kind of space one ordinary space, trimmed.
+ * What does not show: default-ignorable code points (zero-width spaces and joiners, soft hyphens,
+ * direction marks, variation selectors, Hangul fillers, tags), other format characters and the
+ * blank Braille pattern; but for the ones that change how what is next to them looks, which
+ * are kept: a joiner inside an emoji sequence, a (non-)joiner between letters of a script that
+ * writes with them, a variation selector after a character, and the tags of a subdivision flag.
+ * (Each look back is bounded: over any length, a long run would take quadratic time.)
+ */
+const INVISIBLE = new RegExp(
+  [
+    '(?<=[\\p{Extended_Pictographic}\\p{Emoji_Modifier}\\uFE0F])\\u200D(?=\\p{Extended_Pictographic})',
+    `(?<=[${JOINING_SCRIPTS}]\\p{M}{0,4})[\\u200C\\u200D](?=[${JOINING_SCRIPTS}])`,
+    '(?<=[^\\s\\p{Default_Ignorable_Code_Point}\\p{Cf}])[\\uFE00-\\uFE0F]',
+    '(?<=\\u{1F3F4}[\\u{E0020}-\\u{E007F}]{0,31})[\\u{E0020}-\\u{E007F}]',
+    '([\\p{Default_Ignorable_Code_Point}\\p{Cf}\\u2800])',
+  ].join('|'),
+  'gu',
+);
+
+/**
+ * Text as people see it, for names that must be told apart: without invisible characters,
+ * composed (NFC), every kind of space one ordinary space, trimmed.
  */
 export function visibleText(text: string): string {
   return text
-    .normalize('NFC')
     .replace(INVISIBLE, (kept, invisible?: string) => (invisible === undefined ? kept : ''))
+    .normalize('NFC')
     .replace(/\s+/g, ' ')
     .trim();
 }
