@@ -156,7 +156,8 @@ export function loadConfig(env: Env = process.env): Config {
   const http = ['http:', 'https:'];
 
   // "Production" or "prod" taken for development would start with the playground, stack traces and stand-ins.
-  const nodeEnv = read('NODE_ENV');
+  // Not trimmed: Express and other packages read NODE_ENV as it is.
+  const nodeEnv = env.NODE_ENV || undefined;
   if (nodeEnv !== undefined && !NODE_ENVS.includes(nodeEnv)) problems.push(`NODE_ENV must be ${NODE_ENVS.join(', ')} or unset, got "${nodeEnv}"`);
   const production = nodeEnv === 'production';
   const config: Config = {

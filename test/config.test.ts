@@ -52,7 +52,7 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).webSocketKeepAliveMs).toBe(0);
   });
 
-  it.each(['Production', 'prod', 'staging'])('refuses NODE_ENV=%s rather than starting as development', (value) => {
+  it.each(['Production', 'prod', 'staging', ' production'])('refuses NODE_ENV=%s rather than starting as development', (value) => {
     expect(() => loadConfig({ NODE_ENV: value, ...PRODUCTION })).toThrow(`NODE_ENV must be production, development, test or unset, got "${value}"`);
     for (const known of ['development', 'test']) expect(loadConfig({ NODE_ENV: known }).production).toBe(false);
   });
