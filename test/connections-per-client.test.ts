@@ -2,6 +2,8 @@ import { get, type Agent } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { metricValue } from './support/metrics';
+import { login } from './support/fixtures';
+import { HeldVerification } from './support/held-verification';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -109,21 +111,35 @@ describe('connections one client may hold on an instance (CONNECTIONS_PER_CLIENT
     idle.forEach((socket) => socket.destroy());
   });
 
-  it('closes a new HTTP connection at once while all of the address\'s are answering, and keeps serving another address', async () => {
-    // Requests whose bodies never come: each connection has a request under way once the
-    // service says to go on with the body (it has taken the request then).
-    const answering = [];
-    for (let i = 0; i < LIMIT; i++) {
-      const socket = await connection(test.app.port, '127.0.0.8');
-      const goOn = new Promise<void>((resolve) => socket.once('data', () => resolve()));
-      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
-      await goOn;
-      answering.push(socket);
+  it('closes the oldest connection stalled in its request when none is idle, never one the service is working on', async () => {
+    const held = new HeldVerification(test.doubles.url);
+    const verification = await held.start();
+    const instance = await test.startAnotherInstance({ connectionsPerClient: LIMIT, siblings: { verification, locations: test.doubles.url, products: test.doubles.url, codes: test.doubles.url } });
+    try {
+      const token = await login(instance.url);
+      // The service works on this one: its credential's verification is held.
+      const working = await connection(instance.port, '127.0.0.8');
+      const body = JSON.stringify({ query: '{ me { id } }' });
+      working.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      await held.holding;
+      // These wait for bodies that never come, once the service has said to go on with them.
+      const stalled: Socket[] = [];
+      for (let i = 0; i < LIMIT - 1; i++) {
+        const socket = await connection(instance.port, '127.0.0.8');
+        const goOn = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+        socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n');
+        await goOn;
+        stalled.push(socket);
+      }
+      const oldestStalledClosed = new Promise<void>((resolve) => stalled[0].once('close', () => resolve()));
+      expect(await getFrom(instance.url.replace('/graphql', '/healthz'), '127.0.0.8')).toBe(200);
+      await oldestStalledClosed;
+      expect([working.destroyed, stalled[1].destroyed]).toEqual([false, false]);
+      held.release();
+      [working, ...stalled].forEach((socket) => socket.destroy());
+    } finally {
+      await held.stop();
     }
-    expect(await getFrom(healthz, '127.0.0.8')).toBe('closed');
-    expect(answering.map((socket) => socket.destroyed)).toEqual([false, false, false]);
-    expect(await getFrom(healthz, '127.0.0.9')).toBe(200);
-    answering.forEach((socket) => socket.destroy());
   });
 
   it('gives a place back when a socket closes, also when its client vanishes without a close', async () => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { peerAddress } from './client-address';
+import type { ConnectionActivity } from './idle-connections';
 
 /**
  * The connections each client holds on this instance. Every connection costs the instance a
@@ -29,25 +30,32 @@ export class ConnectionsPerClient {
 }
 
 /**
- * HTTP connections (not yet upgraded to WebSocket) by their peer's address: past the limit, the
- * address's oldest connection with no request under way is closed to make room, or, when all
- * are answering, the new one is closed before Node reads from it. An idle keep-alive connection
- * costs a file as a WebSocket does, and one host could hold thousands; but a guest at a café's
- * address holding many cannot keep the others' orders out, as their new connections push
- * the idle ones out. Only where the peer is the client itself: behind a trusted proxy, every
- * client comes over the proxy's connections. A connection that upgrades leaves the count (its
- * WebSocket is counted at the handshake, ConnectionsPerClient).
+ * HTTP connections (not yet upgraded to WebSocket) by their peer's address: past the limit, one
+ * of the address's connections is closed to make room for the new one: the oldest idle one
+ * (nothing received since its last answer), else the oldest waiting for the rest of a request or
+ * for its client to read (stalled: a legitimate request arrives in a moment), never one the
+ * service is working on; when all are worked on, the new one is closed before Node reads from
+ * it. An idle keep-alive connection costs a file as a WebSocket does, and one host could hold
+ * thousands; this way a guest at a café's address holding many cannot keep the others' orders
+ * out. Only where the peer is the client itself: behind a trusted proxy, every client comes over
+ * the proxy's connections. A connection that upgrades leaves the count (its WebSocket is
+ * counted at the handshake, ConnectionsPerClient).
  */
-export function limitHttpConnectionsPerClient(
-  server: Server,
-  limit: number,
-  exchanges: { answering(socket: Socket): boolean },
-  refused: () => void,
-): void {
+export function limitHttpConnectionsPerClient(server: Server, limit: number, connections: ConnectionActivity, refused: () => void): void {
   const byClient = new Map<string, Set<Socket>>();
   const leave = (client: string, socket: Socket) => {
     const held = byClient.get(client);
     if (held?.delete(socket) && held.size === 0) byClient.delete(client);
+  };
+  /** The connection to close for a new one: oldest first, as the set keeps them. */
+  const toClose = (held: Set<Socket>): Socket | undefined => {
+    let waiting: Socket | undefined;
+    for (const socket of held) {
+      const activity = connections.activity(socket);
+      if (activity === 'idle') return socket;
+      if (activity === 'waiting') waiting ??= socket;
+    }
+    return waiting;
   };
   const clients = new WeakMap<Socket, string>();
   // Before the HTTP server's own listener, which would start reading from the socket.
@@ -56,11 +64,11 @@ export function limitHttpConnectionsPerClient(
     let held = byClient.get(client);
     if (!held) byClient.set(client, (held = new Set()));
     if (held.size >= limit) {
-      const idle = [...held].find((each) => !exchanges.answering(each));
+      const closed = toClose(held);
       refused();
-      if (!idle) return socket.destroy();
-      leave(client, idle);
-      idle.destroy();
+      if (!closed) return socket.destroy();
+      leave(client, closed);
+      closed.destroy();
     }
     held.add(socket);
     clients.set(socket, client);

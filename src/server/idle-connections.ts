@@ -7,24 +7,47 @@ import type { Socket } from 'node:net';
  * the answer. A request the service is still working on is left alone however long that takes:
  * its own limits (SIBLING_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS) end it, with an answer, and
  * cutting it off would leave the client not knowing whether its order was written.
- * WebSockets are not concerned: ws takes the timeout off the sockets it upgrades. Tells whether
- * a connection has a request not answered in full (one received, or its answer under way).
+ * WebSockets are not concerned: ws takes the timeout off the sockets it upgrades. Tells what a
+ * connection is doing (ConnectionActivity).
  */
-export function closeIdleConnections(server: Server, idleMs: number): { answering(socket: Socket): boolean } {
+export function closeIdleConnections(server: Server, idleMs: number): ConnectionActivity {
   // Each socket's requests not yet answered in full, oldest first (HTTP/1.1 answers them in order).
   const unanswered = new WeakMap<Socket, { request: IncomingMessage; response: ServerResponse }[]>();
+  // What each socket had read when its last answer was sent: more since is a request arriving.
+  const readAtLastAnswer = new WeakMap<Socket, number>();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    let queue = unanswered.get(request.socket);
-    if (!queue) unanswered.set(request.socket, (queue = []));
+    const socket = request.socket;
+    let queue = unanswered.get(socket);
+    if (!queue) unanswered.set(socket, (queue = []));
     queue.push({ request, response });
     // Emitted once the answer is sent in full, or the connection ended first.
-    response.once('close', () => queue.splice(queue.findIndex((exchange) => exchange.response === response), 1));
+    response.once('close', () => {
+      queue.splice(queue.findIndex((exchange) => exchange.response === response), 1);
+      readAtLastAnswer.set(socket, socket.bytesRead);
+    });
   });
+  const workingOnAnswer = (socket: Socket) => {
+    const [current] = unanswered.get(socket) ?? [];
+    return current !== undefined && current.request.complete && !current.response.headersSent;
+  };
   // With a listener, Node leaves a socket that timed out open; the timer starts again on its next activity.
   server.setTimeout(idleMs, (socket: Socket) => {
-    const [current] = unanswered.get(socket) ?? [];
-    const workingOnAnswer = current && current.request.complete && !current.response.headersSent;
-    if (!workingOnAnswer) socket.destroy();
+    if (!workingOnAnswer(socket)) socket.destroy();
   });
-  return { answering: (socket) => (unanswered.get(socket)?.length ?? 0) > 0 };
+  return {
+    activity(socket) {
+      if (workingOnAnswer(socket)) return 'working';
+      const idle = (unanswered.get(socket)?.length ?? 0) === 0 && socket.bytesRead === (readAtLastAnswer.get(socket) ?? 0);
+      return idle ? 'idle' : 'waiting';
+    },
+  };
+}
+
+/**
+ * What an HTTP connection is doing: `idle` between requests (nothing received since its last
+ * answer), `working` while the service works on a request it has received in full, `waiting`
+ * otherwise: for the rest of a request, or for its client to read an answer.
+ */
+export interface ConnectionActivity {
+  activity(socket: Socket): 'idle' | 'working' | 'waiting';
 }
