@@ -158,6 +158,7 @@ describe('bad input is refused and writes nothing', () => {
         { items: [{ productId: DEMO.espresso.id, quantity: 1, ...Object.fromEntries(Array.from({ length: 19 }, (_, i) => [`extra${i}`, 1])) }] },
         'An object in the variables has at most 20 fields',
       ],
+      ['a note of 1,025 characters', { items: [{ productId: DEMO.espresso.id, quantity: 1, note: 'n'.repeat(1025) }] }, 'A string in the variables has at most 1024 characters'],
     ])('refuses %s with BAD_USER_INPUT before reading it, over HTTP and WebSocket', async (_case, shape, message) => {
       const variables = () => ({ code, idempotencyKey: randomUUID(), ...shape });
       const overHttp = await graphql(test.url, PLACE_ORDER, variables());

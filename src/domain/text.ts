@@ -25,14 +25,15 @@ const JOINING_SCRIPTS = ['Arabic', 'Syriac', 'Nko', 'Devanagari', 'Bengali', 'Gu
  * direction marks, variation selectors, Hangul fillers, tags), other format characters and the
  * blank Braille pattern; but for the ones that change how what is next to them looks, which
  * are kept: a joiner inside an emoji sequence, a (non-)joiner between letters of a script that
- * writes with them, a variation selector after a character, and the tags of a subdivision flag.
+ * writes with them, a variation selector after an emoji or an ideograph (or before a keycap),
+ * and the tags of a subdivision flag.
  * (Each look back is bounded: over any length, a long run would take quadratic time.)
  */
 const INVISIBLE = new RegExp(
   [
     '(?<=[\\p{Extended_Pictographic}\\p{Emoji_Modifier}\\uFE0F])\\u200D(?=\\p{Extended_Pictographic})',
     `(?<=[${JOINING_SCRIPTS}]\\p{M}{0,4})[\\u200C\\u200D](?=[${JOINING_SCRIPTS}])`,
-    '(?<=[^\\s\\p{Default_Ignorable_Code_Point}\\p{Cf}])[\\uFE00-\\uFE0F]',
+    '(?<=[\\p{Extended_Pictographic}\\p{Ideographic}])[\\uFE00-\\uFE0F\\u{E0100}-\\u{E01EF}]|\\uFE0F(?=\\u20E3)',
     '(?<=\\u{1F3F4}[\\u{E0020}-\\u{E007F}]{0,31})[\\u{E0020}-\\u{E007F}]',
     '([\\p{Default_Ignorable_Code_Point}\\p{Cf}\\u2800])',
   ].join('|'),

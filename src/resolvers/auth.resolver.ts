@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { formatToken } from '../domain/credential';
+import { characterCount } from '../domain/text';
 import { wellFormed } from '../domain/access';
 import { BadInputError, UnauthenticatedError } from '../domain/errors';
 import { Credential, User } from './auth.type';
@@ -25,7 +26,8 @@ export class AuthResolver {
     deviceKey: string | null | undefined,
     @Ctx() { services, client }: GraphQLContext,
   ): Promise<Credential> {
-    if (username.length > MAX_USERNAME_LENGTH) {
+    // Counted in characters, as every length is; the UTF-16 length first, which bounds it cheaply.
+    if (username.length > 2 * MAX_USERNAME_LENGTH || characterCount(username) > MAX_USERNAME_LENGTH) {
       throw new BadInputError(`A username has at most ${MAX_USERNAME_LENGTH} characters`, { field: 'username' });
     }
     const attempt = await services.failedLogins.attempt(username, client, deviceKey ?? null);

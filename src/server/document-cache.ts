@@ -28,6 +28,9 @@ export class DocumentCache {
 
   /** The document, or why it cannot run. */
   check(query: string): DocumentNode | readonly GraphQLError[] {
+    // Not kept: a few such documents would take the whole cache.
+    const tooLong = documentTooLong(query);
+    if (tooLong) return [new GraphQLError(tooLong)];
     let checked = this.documents.get(query);
     if (checked === undefined) {
       checked = this.parseAndValidate(query);
@@ -37,8 +40,6 @@ export class DocumentCache {
   }
 
   private parseAndValidate(query: string): DocumentNode | readonly GraphQLError[] {
-    const tooLong = documentTooLong(query);
-    if (tooLong) return [new GraphQLError(tooLong)];
     let document: DocumentNode;
     try {
       // With locations: errors point into the document, as they do over HTTP.
