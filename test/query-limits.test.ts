@@ -114,8 +114,9 @@ describe('limits on what one operation may ask for', () => {
       expect(asking.errors.flat()).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
     });
 
-    it("refuses a location's menu under two aliases: up to 1,000 products each time", async () => {
+    it("refuses a location's menu, or a page of its sessions, under two aliases: up to 1,000 products, or 100 sessions, each time", async () => {
       expect(await refusedOverHttp(`query ($code: String!) { a: menu(code: $code) { id } b: menu(code: $code) { id } }`)).toMatch(/Query\.menu may be asked for once per operation/);
+      expect(await refusedOverHttp(`{ a: sessions(locationId: 1) { nodes { id } } b: sessions(locationId: 1, first: 100) { nodes { id } } }`)).toMatch(/Query\.sessions may be asked for once per operation/);
       expect((await graphql(test.url, `query ($code: String!) { menu(code: $code) { id } }`, { code })).errors).toBeUndefined();
     });
 

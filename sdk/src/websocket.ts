@@ -52,7 +52,8 @@ export class WebSocketLink {
   /**
    * Waits as before reconnect number `retries` (the `reconnect.wait` option, or the backoff), and
    * at least `atLeastMs`: true then; false at once when `signal` aborts or the link is closed.
-   * Its timers are cleared when it stops: a closed client keeps no process alive.
+   * Its own timer is cleared when it stops, so a closed client keeps no process alive (a custom
+   * `reconnect.wait` runs to its end).
    */
   waitBeforeRetry(retries: number, atLeastMs: number, signal: AbortSignal): Promise<boolean> {
     const wait = this.options.reconnect?.wait;
