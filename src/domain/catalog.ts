@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import type { Product, ProductsClient } from '../datasources';
-import { upTo } from './cache-bounds';
 import { BadInputError } from './errors';
+
+/** What the kept menus may take by default: about a hundred long menus. */
+export const MENU_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * What can be ordered where, from the products service. A location's menu is fetched in
@@ -15,10 +17,19 @@ export class Catalog {
   constructor(
     private readonly products: ProductsClient,
     ttlMs: number,
+    /** What the kept menus may take, counted by their text: a menu of 1,000 products is some hundreds of KB. */
+    maxBytes = MENU_CACHE_BYTES,
   ) {
     this.menus =
       ttlMs > 0
-        ? new LRUCache({ ...upTo(10_000), ttl: ttlMs, fetchMethod: async (locationId) => menuById(await products.menu(locationId)) })
+        ? new LRUCache({
+            maxSize: maxBytes,
+            sizeCalculation: menuBytes,
+            ttl: ttlMs,
+            // Expired menus are dropped, not kept until pushed out.
+            ttlAutopurge: true,
+            fetchMethod: async (locationId) => menuById(await products.menu(locationId)),
+          })
         : null;
   }
 
@@ -55,4 +66,14 @@ export class Catalog {
 
 function menuById(products: Product[]): Map<number, Product> {
   return new Map(products.map((product) => [product.id, product]));
+}
+
+/** About what a menu takes: its text, and a little for each product. */
+function menuBytes(menu: Map<number, Product>): number {
+  let bytes = 1;
+  for (const product of menu.values()) {
+    bytes += 64 + product.name.length + product.description.length + product.price.length;
+    for (const text of [...product.tags, ...product.categories, ...product.additives]) bytes += 16 + text.length;
+  }
+  return bytes;
 }
