@@ -20,6 +20,8 @@ export class CodesClient extends SiblingDataSource {
     maxSize: QR_CACHE_SIZE,
     sizeCalculation: (base64, value) => base64.length + value.length,
     fetchMethod: (value) => this.render(value),
+    // One pushed out while it renders still answers those waiting for it (else: Error "deleted").
+    ignoreFetchAbort: true,
   });
 
   newCode(): Promise<string> {

@@ -29,6 +29,9 @@ export class Catalog {
             // Expired menus are dropped, not kept until pushed out.
             ttlAutopurge: true,
             fetchMethod: async (locationId) => menuById(await products.menu(locationId)),
+            // A menu fetched again once expired can be dropped by its late expiry timer while the
+            // call is under way (a busy instance runs timers late): its orders still get the answer.
+            ignoreFetchAbort: true,
           })
         : null;
   }
