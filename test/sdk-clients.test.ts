@@ -1,5 +1,7 @@
 import { isOrderedError, OrderedError, type SessionEvent } from '../sdk/src';
 import { DEMO } from './support/fixtures';
+import { graphql } from './support/graphql-client';
+import { LOCATION_EVENTS_QUERY } from './support/operations';
 import { Collector, customerClient, representativeClient } from './support/sdk';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -175,6 +177,30 @@ describe('the SDK clients', () => {
     await rival.done;
     expect(rival.errors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
     await representative.close();
+  });
+
+  it("starts an order panel from its page of sessions: the location's stream goes on from the page's locationLastSeq, without its history", async () => {
+    const representative = representativeClient(test);
+    const customer = customerClient(test);
+    await representative.login(DEMO.representative);
+    const rival = representativeClient(test);
+    await rival.login(DEMO.rival);
+    expect((await rival.sessions({ locationId: DEMO.rivalBistro, state: 'OPEN' })).locationLastSeq).toBe(0);
+
+    const before = await representative.openSession({ locationId: DEMO.beerGarden, name: 'Table history' });
+    await customer.placeOrder({ code: before.code, items: [{ productId: 201, quantity: 1 }] });
+    const page = await representative.sessions({ locationId: DEMO.beerGarden, state: 'OPEN', first: 100 });
+    const history = await graphql(test.url, LOCATION_EVENTS_QUERY, { locationId: DEMO.beerGarden }, representative.token);
+    expect(page.locationLastSeq).toBe(history.data.locationEvents.at(-1).seq);
+    expect(page.nodes.map((session) => session.code)).toContain(before.code);
+
+    const events = new Collector(representative.subscribeToLocation(DEMO.beerGarden, { afterSeq: page.locationLastSeq }));
+    const after = await representative.openSession({ locationId: DEMO.beerGarden, name: 'Table after the page' });
+    await events.waitUntil((items) => items.length > 0);
+    await representative.close();
+
+    expect(events.errors).toEqual([]);
+    expect(events.items).toEqual([expect.objectContaining({ __typename: 'SessionOpened', seq: page.locationLastSeq + 1, sessionId: after.id })]);
   });
 
   it('stops a subscription when the reader stops', async () => {

@@ -27,7 +27,7 @@ type Documents = {
     "subscription SessionEvents($code: String!, $afterSeq: Int!) {\n  sessionEvents(code: $code, afterSeq: $afterSeq) {\n    ...SessionEventFields\n  }\n}": typeof types.SessionEventsDocument,
     "query SessionQrCode($code: String!) {\n  session(code: $code) {\n    code\n    qrCode {\n      content\n      svg\n      dataUri\n    }\n  }\n}": typeof types.SessionQrCodeDocument,
     "query Session($code: String!) {\n  session(code: $code) {\n    ...SessionFields\n    orders {\n      ...OrderFields\n    }\n  }\n}": typeof types.SessionDocument,
-    "query Sessions($locationId: Int!, $state: SessionState, $first: Int! = 20, $after: String) {\n  sessions(locationId: $locationId, state: $state, first: $first, after: $after) {\n    nodes {\n      ...SessionFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}": typeof types.SessionsDocument,
+    "query Sessions($locationId: Int!, $state: SessionState, $first: Int! = 20, $after: String) {\n  sessions(locationId: $locationId, state: $state, first: $first, after: $after) {\n    nodes {\n      ...SessionFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    locationLastSeq\n  }\n}": typeof types.SessionsDocument,
     "mutation SetOrderStatus($orderId: ID!, $status: OrderStatus!) {\n  setOrderStatus(orderId: $orderId, status: $status) {\n    id\n    status\n  }\n}": typeof types.SetOrderStatusDocument,
 };
 const documents: Documents = {
@@ -43,7 +43,7 @@ const documents: Documents = {
     "subscription SessionEvents($code: String!, $afterSeq: Int!) {\n  sessionEvents(code: $code, afterSeq: $afterSeq) {\n    ...SessionEventFields\n  }\n}": types.SessionEventsDocument,
     "query SessionQrCode($code: String!) {\n  session(code: $code) {\n    code\n    qrCode {\n      content\n      svg\n      dataUri\n    }\n  }\n}": types.SessionQrCodeDocument,
     "query Session($code: String!) {\n  session(code: $code) {\n    ...SessionFields\n    orders {\n      ...OrderFields\n    }\n  }\n}": types.SessionDocument,
-    "query Sessions($locationId: Int!, $state: SessionState, $first: Int! = 20, $after: String) {\n  sessions(locationId: $locationId, state: $state, first: $first, after: $after) {\n    nodes {\n      ...SessionFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}": types.SessionsDocument,
+    "query Sessions($locationId: Int!, $state: SessionState, $first: Int! = 20, $after: String) {\n  sessions(locationId: $locationId, state: $state, first: $first, after: $after) {\n    nodes {\n      ...SessionFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    locationLastSeq\n  }\n}": types.SessionsDocument,
     "mutation SetOrderStatus($orderId: ID!, $status: OrderStatus!) {\n  setOrderStatus(orderId: $orderId, status: $status) {\n    id\n    status\n  }\n}": types.SetOrderStatusDocument,
 };
 
@@ -98,7 +98,7 @@ export function graphql(source: "query Session($code: String!) {\n  session(code
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Sessions($locationId: Int!, $state: SessionState, $first: Int! = 20, $after: String) {\n  sessions(locationId: $locationId, state: $state, first: $first, after: $after) {\n    nodes {\n      ...SessionFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}"): typeof import('./graphql').SessionsDocument;
+export function graphql(source: "query Sessions($locationId: Int!, $state: SessionState, $first: Int! = 20, $after: String) {\n  sessions(locationId: $locationId, state: $state, first: $first, after: $after) {\n    nodes {\n      ...SessionFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    locationLastSeq\n  }\n}"): typeof import('./graphql').SessionsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

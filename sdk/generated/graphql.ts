@@ -156,7 +156,7 @@ export type SessionsQueryVariables = Exact<{
 }>;
 
 
-export type SessionsQuery = { sessions: { nodes: Array<{ id: string, code: string, name: string, locationId: number, state: SessionState, openedAt: string, closedAt: string | null, lastSeq: number }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type SessionsQuery = { sessions: { locationLastSeq: number, nodes: Array<{ id: string, code: string, name: string, locationId: number, state: SessionState, openedAt: string, closedAt: string | null, lastSeq: number }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type SetOrderStatusMutationVariables = Exact<{
   orderId: string | number;
@@ -560,6 +560,7 @@ export const SessionsDocument = new TypedDocumentString(`
       endCursor
       hasNextPage
     }
+    locationLastSeq
   }
 }
     fragment SessionFields on Session {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { randomUUID } from 'node:crypto';
-import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import type { CodesClient } from '../datasources';
@@ -13,11 +13,11 @@ import { validIdempotencyKey } from './idempotency-key';
 import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
 import { appendLocationEvent } from './location-events';
 import { recordSessionEvent } from './session-events';
+import { encodeCursor, sessionPageStatement, type SessionPageQuery, type SessionPageRow } from './session-page';
 import { characterCount, storable, visibleText } from './text';
 import type { WrongCodeThrottle } from './wrong-code-throttle';
 
 const CODE = /^[0-9a-f]{6}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CODE_ATTEMPTS = 5;
 export const MAX_NAME_LENGTH = 200;
 
@@ -29,6 +29,8 @@ export interface SessionKey {
 
 export interface SessionPage {
   sessions: Session[];
+  /** The seq of the location's last event when the page was read (0: none yet). */
+  locationLastSeq: number;
   endCursor: string | null;
   hasNextPage: boolean;
 }
@@ -170,23 +172,18 @@ export class Sessions {
     return session;
   }
 
-  /** A location's sessions, newest first, `first` at a time after the opaque cursor `after`. */
-  async list(
-    em: EntityManager,
-    query: { locationId: number; state?: SessionState; first: number; after?: string },
-  ): Promise<SessionPage> {
-    const where: Record<string, unknown> = { locationId: query.locationId };
-    if (query.state) where.state = query.state;
-    if (query.after) {
-      const { openedAt, id } = decodeCursor(query.after);
-      // One row comparison is a range of the (location_id, opened_at, id) indexes; the same as an `or`
-      // is only a filter, and PostgreSQL read every newer session before the page.
-      where[raw('(opened_at, id) < (?, ?)', [openedAt, id])] = [];
-    }
-    const found = await em.find(Session, where, { orderBy: { openedAt: 'desc', id: 'desc' }, limit: query.first + 1 });
+  /**
+   * A location's sessions, newest first, `first` at a time after the opaque cursor `after`, with
+   * the seq of the location's last event, read together: the page shows the location as its log
+   * stood at that seq.
+   */
+  async list(em: EntityManager, query: SessionPageQuery): Promise<SessionPage> {
+    const { text, values } = sessionPageStatement(query);
+    const rows = await this.sql.rows<SessionPageRow>(text, values);
+    const found = rows.filter((row) => row.id !== null).map(({ location_last_seq: _, ...row }) => em.map(Session, row));
     const sessions = found.slice(0, query.first);
     const last = sessions.at(-1);
-    return { sessions, hasNextPage: found.length > query.first, endCursor: last ? encodeCursor(last) : null };
+    return { sessions, locationLastSeq: rows[0].location_last_seq, hasNextPage: found.length > query.first, endCursor: last ? encodeCursor(last) : null };
   }
 }
 
@@ -227,23 +224,6 @@ function tooLongName(): BadInputError {
 
 function duplicateName(name: string): ConflictError {
   return new ConflictError(`An open session named "${name}" already exists at this location`, { field: 'name' });
-}
-
-function encodeCursor(session: Session): string {
-  return Buffer.from(JSON.stringify([session.openedAt.toISOString(), session.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { openedAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const openedAt = new Date(at);
-    // A time this API wrote: after 1970 and before the year 10000 (PostgreSQL refuses far-off dates).
-    const sane = openedAt.getTime() >= 0 && openedAt.getUTCFullYear() < 10_000;
-    if (typeof at === 'string' && typeof id === 'string' && UUID.test(id) && sane) return { openedAt, id };
-  } catch {
-    // fall through
-  }
-  throw new BadInputError('The cursor "after" is not one this API gave out', { field: 'after' });
 }
 
 function normalisedCode(code: string): string {

@@ -27,7 +27,7 @@ export class SessionResolver {
     }
     await services.access.requireOwner(credential, locationId);
     const page = await services.sessions.list(em, { locationId, state: state ?? undefined, first, after: after ?? undefined });
-    return { nodes: page.sessions, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+    return { nodes: page.sessions, locationLastSeq: page.locationLastSeq, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
   }
 
   @Query(() => Session, { description: 'The session a code opens (anyone holding the code).' })

@@ -58,4 +58,10 @@ export class SessionConnection {
 
   @Field(() => SessionPageInfo)
   pageInfo!: SessionPageInfo;
+
+  @Field(() => Int, {
+    description:
+      "The seq of the location's last event when the page was read (0: none yet); the page shows the location as it stood then. An order panel subscribes to locationEvents with it as afterSeq, to go on from there without replaying the location's history.",
+  })
+  locationLastSeq!: number;
 }

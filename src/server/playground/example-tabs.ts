@@ -48,11 +48,13 @@ mutation PlaceOrder($code: String!, $key: String!) {
   },
   {
     query: `# 5. The order panel: the location's open sessions and a session's orders; then move an
-#    order along or close the session.
+#    order along or close the session. Live, the panel subscribes to
+#    locationEvents(locationId: 1, afterSeq: <its page's locationLastSeq>).
 query Panel {
   sessions(locationId: 1, state: OPEN, first: 10) {
     nodes { code name openedAt }
     pageInfo { endCursor hasNextPage }
+    locationLastSeq
   }
 }
 
