@@ -16,6 +16,8 @@ import { createErrorFormatter } from './server/format-error';
 import { createHttpApp, GRAPHQL_PATH } from './server/http';
 import { ConnectionsPerClient, limitHttpConnectionsPerClient } from './server/connections-per-client';
 import { closeIdleConnections } from './server/idle-connections';
+import { limitUnsentHttpAnswers } from './server/unsent-http-answers';
+import { UnsentPerClient } from './server/unsent-per-client';
 import { LargeOperationGate } from './server/large-operations';
 import { createWebSocketServer } from './server/websocket';
 import { createServices, type Services } from './services';
@@ -82,6 +84,14 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   const perClient = config.connectionsPerClient;
   const refusedConnection = () => metrics.refusedConnections.inc();
   if (perClient > 0 && !config.trustProxy) limitHttpConnectionsPerClient(httpServer, perClient, exchanges, refusedConnection);
+  // Without a limit (0), no count at all.
+  const unsentPerClient = config.unsentBytesPerClient > 0 ? new UnsentPerClient(config.unsentBytesPerClient) : undefined;
+  if (unsentPerClient && !config.trustProxy) {
+    limitUnsentHttpAnswers(httpServer, unsentPerClient, () => {
+      metrics.cutOffConnections.inc({ transport: 'http' });
+      logger.warn('cut off an HTTP connection whose client does not read');
+    });
+  }
   const largeOperations = new LargeOperationGate(schema, (change) => metrics.largeOperationsWaiting.inc(change));
   const webSockets = createWebSocketServer({
     httpServer,
@@ -95,7 +105,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
     keepAliveMs: config.webSocketKeepAliveMs,
     // Without a limit (0), no check at all.
     handshakesPerClient: perClient > 0 ? new ConnectionsPerClient(perClient) : undefined,
-    unsentBytesPerClient: config.unsentBytesPerClient,
+    unsentPerClient,
     largeOperations,
   });
   const { handler, apollo } = await createHttpApp({

@@ -50,7 +50,7 @@ export interface Config {
    * one; not behind a trusted proxy, whose connections every client shares). 0: no limit.
    */
   connectionsPerClient: number;
-  /** Bytes that may wait unsent for one client's WebSockets together (each past 64 KiB counted); 0: no limit. */
+  /** Bytes that may wait unsent for one client's WebSockets and HTTP connections together (each past 64 KiB counted); 0: no limit. */
   unsentBytesPerClient: number;
   /**
    * An HTTP connection on which nothing moves for this long is closed: one that never sends its

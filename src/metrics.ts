@@ -45,6 +45,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly cutOffConnections = new Counter({
+    name: 'ordered_connections_cut_off_total',
+    help: 'Connections closed because their client did not read what was sent to it (MAX_UNSENT_BYTES on one WebSocket, UNSENT_BYTES_PER_CLIENT over all of its connections)',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+
   readonly largeOperationsWaiting = new Gauge({
     name: 'ordered_large_operations_waiting',
     help: "Operations asking for a session's orders or a page of a log, waiting for their client's turn",

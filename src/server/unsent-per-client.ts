@@ -6,9 +6,9 @@
 export const BACKLOG_BYTES = 64 * 1024;
 
 /**
- * What waits unsent for all of one client's WebSockets together. One socket may hold
- * MAX_UNSENT_BYTES, but a client may hold CONNECTIONS_PER_CLIENT sockets: thousands of them
- * subscribed and not reading would make the instance hold gigabytes for one address.
+ * What waits unsent for all of one client's connections together, WebSockets and HTTP. One
+ * socket may hold MAX_UNSENT_BYTES, but a client may hold CONNECTIONS_PER_CLIENT sockets:
+ * thousands of them asking and not reading would make the instance hold gigabytes for one address.
  */
 export class UnsentPerClient {
   private readonly unsent = new Map<string, number>();
@@ -21,5 +21,9 @@ export class UnsentPerClient {
     if (total > 0) this.unsent.set(client, total);
     else this.unsent.delete(client);
     return total > this.limit;
+  }
+
+  isOver(client: string): boolean {
+    return (this.unsent.get(client) ?? 0) > this.limit;
   }
 }

@@ -30,7 +30,7 @@ import { queryLimitRules } from './query-limits';
 import { subscribeSharingExecution } from './shared-execution';
 import { trimToOperation } from './subscribe-payload';
 import { variablesTooLarge } from './variables-shape';
-import { UnsentPerClient } from './unsent-per-client';
+import type { UnsentPerClient } from './unsent-per-client';
 
 /** How long clients get to answer the closing handshake when the server stops. */
 const CLOSE_GRACE_MS = 1_000;
@@ -73,8 +73,8 @@ export function createWebSocketServer(options: {
   keepAliveMs: number;
   /** The WebSockets each client holds, refused at the handshake (429) past its limit; see Config.connectionsPerClient. */
   handshakesPerClient?: ConnectionsPerClient;
-  /** What may wait unsent for one client's WebSockets together (0: no limit); see Config.unsentBytesPerClient. */
-  unsentBytesPerClient: number;
+  /** What waits unsent for each client's connections together (none: no limit); see Config.unsentBytesPerClient. */
+  unsentPerClient?: UnsentPerClient;
   /** The turns of operations that ask for a large field, shared with HTTP. */
   largeOperations: LargeOperationGate;
 }) {
@@ -219,12 +219,15 @@ export function createWebSocketServer(options: {
     stateOf(this).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
   }
   // After useServer's own handler, whose listener would print a socket's error with console.error.
-  const unsent = options.unsentBytesPerClient > 0 ? new UnsentPerClient(options.unsentBytesPerClient) : undefined;
+  const unsent = options.unsentPerClient;
   wss.on('connection', (socket: BoundedWebSocket, request) => {
     if (unsent) socket.countUnsentFor(clientAddress(request, options.trustProxy), unsent, request.socket);
     // Before graphql-ws's own listener, which calls onSubscribe in the same turn.
     socket.prependListener('message', noteMessageSize);
-    socket.once('cut-off', () => logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(socket).connectionId }));
+    socket.once('cut-off', () => {
+      metrics.cutOffConnections.inc({ transport: 'websocket' });
+      logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(socket).connectionId });
+    });
     metrics.openWebSockets.inc();
     socket.once('close', () => {
       metrics.openWebSockets.dec();
