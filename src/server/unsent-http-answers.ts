@@ -50,8 +50,7 @@ export function limitUnsentHttpAnswers(server: Server, unsent: UnsentPerClient, 
       if (waiting > 0) backlogged.push([socket, held]);
     }
     backlogged.sort(([, a], [, b]) => b.counted - a.counted);
-    for (const [socket] of backlogged) {
-      const { client } = connections.get(socket) as Held;
+    for (const [socket, { client }] of backlogged) {
       if (!unsent.isOver(client)) continue;
       forget(socket);
       socket.destroy();
