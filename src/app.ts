@@ -87,7 +87,7 @@ export async function createApp(config: Config, logger: Logger = createLogger())
   // Without a limit (0), no count at all.
   const unsentPerClient = config.unsentBytesPerClient > 0 ? new UnsentPerClient(config.unsentBytesPerClient) : undefined;
   if (unsentPerClient && !config.trustProxy) {
-    limitUnsentHttpAnswers(httpServer, unsentPerClient, () => {
+    limitUnsentHttpAnswers(httpServer, unsentPerClient, exchanges, () => {
       metrics.cutOffConnections.inc({ transport: 'http' });
       logger.warn('cut off an HTTP connection whose client does not read');
     });

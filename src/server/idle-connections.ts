@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
  * its own limits (SIBLING_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS) end it, with an answer, and
  * cutting it off would leave the client not knowing whether its order was written.
  * WebSockets are not concerned: ws takes the timeout off the sockets it upgrades. Tells what a
- * connection is doing (ConnectionActivity).
+ * connection is doing, and what its queued answers hold (ConnectionActivity).
  */
 export function closeIdleConnections(server: Server, idleMs: number): ConnectionActivity {
   // Each socket's requests not yet answered in full, oldest first (HTTP/1.1 answers them in order).
@@ -40,6 +40,12 @@ export function closeIdleConnections(server: Server, idleMs: number): Connection
       const idle = (unanswered.get(socket)?.length ?? 0) === 0 && socket.bytesRead === (readAtLastAnswer.get(socket) ?? 0);
       return idle ? 'idle' : 'waiting';
     },
+    queuedAnswerBytes(socket) {
+      let bytes = 0;
+      // An answer behind the one the socket is sending has no socket yet: it holds what it was given.
+      for (const { response } of unanswered.get(socket) ?? []) if (!response.socket) bytes += response.writableLength;
+      return bytes;
+    },
   };
 }
 
@@ -50,4 +56,9 @@ export function closeIdleConnections(server: Server, idleMs: number): Connection
  */
 export interface ConnectionActivity {
   activity(socket: Socket): 'idle' | 'working' | 'waiting';
+  /**
+   * What the answers to pipelined requests hold while they wait for the socket: HTTP/1.1 sends
+   * answers in order, so each waits in its own buffer until the client has read those before it.
+   */
+  queuedAnswerBytes(socket: Socket): number;
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { peerAddress } from './client-address';
+import type { ConnectionActivity } from './idle-connections';
 import { BACKLOG_BYTES, type UnsentPerClient } from './unsent-per-client';
 
 /** How often what waits on HTTP connections is counted. */
@@ -13,8 +14,9 @@ interface Held {
 }
 
 /**
- * What waits unsent on a client's HTTP connections counts toward its UNSENT_BYTES_PER_CLIENT,
- * together with its WebSockets. An answer can be megabytes (a session's orders, a menu), and a
+ * What waits unsent on a client's HTTP connections (in their sockets, and in the answers to
+ * pipelined requests queued behind) counts toward its UNSENT_BYTES_PER_CLIENT, together with its
+ * WebSockets. An answer can be megabytes (a session's orders, a menu), and a
  * client that asks on thousands of keep-alive connections and reads nothing would make the
  * instance hold every answer until HTTP_IDLE_TIMEOUT_MS. It is counted every
  * HTTP_UNSENT_CHECK_MS rather than after each answer, which keeps it off every request's path.
@@ -22,7 +24,7 @@ interface Held {
  * answers are lost, to a client that was not reading them. Only where the peer is the client
  * itself: a trusted proxy reads the answers of all its clients.
  */
-export function limitUnsentHttpAnswers(server: Server, unsent: UnsentPerClient, cutOff: () => void): void {
+export function limitUnsentHttpAnswers(server: Server, unsent: UnsentPerClient, exchanges: ConnectionActivity, cutOff: () => void): void {
   const connections = new Map<Socket, Held>();
   const forget = (socket: Socket) => {
     const held = connections.get(socket);
@@ -44,7 +46,8 @@ export function limitUnsentHttpAnswers(server: Server, unsent: UnsentPerClient, 
   const count = () => {
     const backlogged: [Socket, Held][] = [];
     for (const [socket, held] of connections) {
-      const waiting = socket.writableLength > BACKLOG_BYTES ? socket.writableLength : 0;
+      const unsentBytes = socket.writableLength + exchanges.queuedAnswerBytes(socket);
+      const waiting = unsentBytes > BACKLOG_BYTES ? unsentBytes : 0;
       if (waiting !== held.counted) unsent.add(held.client, waiting - held.counted);
       held.counted = waiting;
       if (waiting > 0) backlogged.push([socket, held]);
