@@ -176,4 +176,14 @@ describe('connections one client may hold on an instance (CONNECTIONS_PER_CLIENT
     expect(await getFrom(proxied.url.replace('/graphql', '/healthz'), '127.0.0.7')).toBe(200);
     await closeAll(held);
   });
+
+  it('at a limit of one, keeps one connection of a client: each new one takes the place of the one before', async () => {
+    const single = await test.startAnotherInstance({ connectionsPerClient: 1 });
+    const sockets: Socket[] = [];
+    for (let i = 0; i < 4; i++) sockets.push(await connection(single.port, '127.0.0.10', { keptAlive: true }));
+    // Sooner than Node's own close of idle keep-alive connections (5 s).
+    await waitFor(async () => sockets.slice(0, -1).every((socket) => socket.destroyed || socket.readableEnded), 'the earlier connections closed', 2_000);
+    expect(sockets.at(-1)?.destroyed).toBe(false);
+    sockets.forEach((socket) => socket.destroy());
+  });
 });

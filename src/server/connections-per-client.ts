@@ -61,16 +61,17 @@ export function limitHttpConnectionsPerClient(server: Server, limit: number, con
   // Before the HTTP server's own listener, which would start reading from the socket.
   server.prependListener('connection', (socket: Socket) => {
     const client = peerAddress(socket.remoteAddress);
-    let held = byClient.get(client);
-    if (!held) byClient.set(client, (held = new Set()));
-    if (held.size >= limit) {
+    const held = byClient.get(client);
+    if (held && held.size >= limit) {
       const closed = toClose(held);
       refused();
       if (!closed) return socket.destroy();
-      leave(client, closed);
+      leave(client, closed); // at a limit of 1 this drops the client's set
       closed.destroy();
     }
-    held.add(socket);
+    let now = byClient.get(client);
+    if (!now) byClient.set(client, (now = new Set()));
+    now.add(socket);
     clients.set(socket, client);
     socket.once('close', () => leave(client, socket));
   });
