@@ -133,8 +133,9 @@ export class RepresentativeClient extends OrderedClient {
 
   /**
    * The order panel's stream of a location: sessions opened and closed, orders placed and moved
-   * along, exactly once and in seq order, also across dropped connections. It does not end by
-   * itself: `unsubscribe()`, or `close()` the client. A panel that opens passes the `locationLastSeq`
+   * along, exactly once and in seq order, also across dropped connections. It ends only when
+   * told to (`unsubscribe()`, or `close()` the client), or with an error once the credential may no
+   * longer open it (UNAUTHENTICATED after a logout or expiry, FORBIDDEN for another owner). A panel that opens passes the `locationLastSeq`
    * of its page of sessions as `afterSeq`: without it, the location's whole history comes first.
    */
   subscribeToLocation(locationId: number, options: LocationSubscriptionOptions = {}): LocationSubscription {
