@@ -29,4 +29,32 @@ describe('attempts given back to an allowance', () => {
     for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
     await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
   });
+
+  it.each(allowances)('%s: are not carried into the next window when the event loop was held past the end of theirs', async (_where, make) => {
+    const allowance = make();
+    await allowance.consume('client', 3);
+    // A busy instance: the window's expiry timer has not run when the attempts are given back.
+    const busyUntil = performance.now() + 1_100;
+    while (performance.now() < busyUntil);
+    await giveBack(allowance, 'client', 3);
+    for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
+    await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
+  });
+
+  it.each(allowances)('%s: are not carried into the next window when theirs ends between reading the count and giving back', async (_where, make) => {
+    const allowance = make();
+    await allowance.consume('client', 3);
+    // The count is read while the window still runs; the event loop is then held past its end.
+    const heldAfterReading = Object.create(allowance) as RateLimiterAbstract;
+    heldAfterReading.get = async (key) => {
+      const counted = await allowance.get(key);
+      const busyUntil = performance.now() + 1_100;
+      while (performance.now() < busyUntil);
+      return counted;
+    };
+    await giveBack(heldAfterReading, 'client', 3);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // in memory, the ended window's timer runs now
+    for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
+    await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
+  });
 });

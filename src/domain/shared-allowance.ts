@@ -21,8 +21,13 @@ export function sharedAllowance(bus: EventBus, name: string, points: number, dur
 export async function giveBack(allowance: RateLimiterAbstract, key: string, count = 1): Promise<void> {
   try {
     const counted = await allowance.get(key);
-    const back = Math.min(count, counted?.consumedPoints ?? 0);
-    if (back > 0) await allowance.reward(key, back);
+    // Past its end a window counts nothing any more (in memory, its expiry timer may run late).
+    if (!counted || counted.msBeforeNext <= 0) return;
+    const back = Math.min(count, counted.consumedPoints);
+    if (back <= 0) return;
+    const rewarded = await allowance.reward(key, back);
+    // The window ended between the two calls, and the reward began the next one below zero.
+    if (rewarded.consumedPoints < 0) await allowance.penalty(key, -rewarded.consumedPoints);
   } catch {
     // Redis away: the attempts stay counted until their window ends.
   }
