@@ -69,9 +69,9 @@ export function limitHttpConnectionsPerClient(server: Server, limit: number, con
       leave(client, closed); // at a limit of 1 this drops the client's set
       closed.destroy();
     }
-    let now = byClient.get(client);
-    if (!now) byClient.set(client, (now = new Set()));
-    now.add(socket);
+    let sockets = byClient.get(client);
+    if (!sockets) byClient.set(client, (sockets = new Set()));
+    sockets.add(socket);
     clients.set(socket, client);
     socket.once('close', () => leave(client, socket));
   });
