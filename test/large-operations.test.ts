@@ -98,6 +98,23 @@ describe("a client's operations that ask for a large field (a session's orders, 
     await client.dispose();
   });
 
+  it('lets as many wait on one WebSocket as may wait, without Node warning of a listener leak on it', async () => {
+    const held = await holdSessionLogs(test.databaseUrl);
+    const client = webSocketClient(test.wsUrl);
+    const inLine = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT + LARGE_OPERATIONS_WAITING_PER_CLIENT }, () => new Subscriber(client, SESSION, { code }));
+    await waitFor(async () => (await waiting()) === LARGE_OPERATIONS_WAITING_PER_CLIENT, 'the line full');
+
+    // Each operation in line listens for its socket's close; past the socket's maximum, Node prints a leak warning.
+    const [socket] = test.app.webSocketServer.clients;
+    expect(socket.listenerCount('close')).toBeGreaterThan(LARGE_OPERATIONS_WAITING_PER_CLIENT);
+    expect(socket.listenerCount('close')).toBeLessThanOrEqual(socket.getMaxListeners());
+
+    await held.release();
+    for (const operation of inLine) await operation.done;
+    expect(inLine.flatMap((operation) => operation.errors)).toEqual([]);
+    await client.dispose();
+  });
+
   it('lets an operation that waited leave the line when its HTTP client hangs up', async () => {
     const held = await holdSessionLogs(test.databaseUrl);
     const running = Array.from({ length: LARGE_OPERATIONS_PER_CLIENT }, sessionWithOrders);

@@ -16,7 +16,10 @@ interface Line {
 }
 
 /** What a client's operation comes over (an HTTP request's socket, a WebSocket): it emits 'close' when the client is gone. */
-export type Connection = Pick<EventEmitter, 'once' | 'off'>;
+export type Connection = Pick<EventEmitter, 'once' | 'off' | 'getMaxListeners' | 'setMaxListeners'>;
+
+/** Listeners a connection may have before Node warns of a leak: its own, and one per operation waiting on it. */
+const CONNECTION_LISTENERS = 10 + LARGE_OPERATIONS_WAITING_PER_CLIENT;
 
 /**
  * Operations that ask for a large field (a session's orders, a page of a log) take a client's
@@ -68,6 +71,8 @@ export class LargeOperationGate {
           connection.off('close', leave);
           turn();
         };
+        const allowed = connection.getMaxListeners();
+        if (allowed !== 0 && allowed < CONNECTION_LISTENERS) connection.setMaxListeners(CONNECTION_LISTENERS);
         connection.once('close', leave);
         inLine.waiting.add(take);
       });
