@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { giveBack } from '../src/domain/shared-allowance';
 import { testRedisUrl } from './support/environment';
+import { holdEventLoop } from './support/wait';
 
 describe('attempts given back to an allowance', () => {
   const redis = new Redis(testRedisUrl());
@@ -12,6 +13,12 @@ describe('attempts given back to an allowance', () => {
     ['in memory', () => new RateLimiterMemory({ points: 3, duration: 1, keyPrefix: `test-${randomUUID()}` })],
     ['in Redis', () => new RateLimiterRedis({ points: 3, duration: 1, keyPrefix: `test-${randomUUID()}`, storeClient: redis })],
   ];
+
+  /** The whole allowance of 3 in the window now, and not one attempt more. */
+  async function expectWholeAllowanceOnly(allowance: RateLimiterAbstract): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
+    await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
+  }
 
   it.each(allowances)('%s: go back to the window they were taken in, at most as many as it counts', async (_where, make) => {
     const allowance = make();
@@ -25,20 +32,16 @@ describe('attempts given back to an allowance', () => {
     await allowance.consume('client', 3);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await giveBack(allowance, 'client', 3);
-    // The whole allowance, and not one attempt more.
-    for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
-    await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
+    await expectWholeAllowanceOnly(allowance);
   });
 
   it.each(allowances)('%s: are not carried into the next window when the event loop was held past the end of theirs', async (_where, make) => {
     const allowance = make();
     await allowance.consume('client', 3);
     // A busy instance: the window's expiry timer has not run when the attempts are given back.
-    const busyUntil = performance.now() + 1_100;
-    while (performance.now() < busyUntil);
+    holdEventLoop(1_100);
     await giveBack(allowance, 'client', 3);
-    for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
-    await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
+    await expectWholeAllowanceOnly(allowance);
   });
 
   it.each(allowances)('%s: are not carried into the next window when theirs ends between reading the count and giving back', async (_where, make) => {
@@ -48,13 +51,11 @@ describe('attempts given back to an allowance', () => {
     const heldAfterReading = Object.create(allowance) as RateLimiterAbstract;
     heldAfterReading.get = async (key) => {
       const counted = await allowance.get(key);
-      const busyUntil = performance.now() + 1_100;
-      while (performance.now() < busyUntil);
+      holdEventLoop(1_100);
       return counted;
     };
     await giveBack(heldAfterReading, 'client', 3);
     await new Promise((resolve) => setTimeout(resolve, 50)); // in memory, the ended window's timer runs now
-    for (let attempt = 0; attempt < 3; attempt++) await allowance.consume('client', 1);
-    await expect(allowance.consume('client', 1)).rejects.toMatchObject({ remainingPoints: 0 });
+    await expectWholeAllowanceOnly(allowance);
   });
 });

@@ -6,3 +6,9 @@ export async function waitFor(holds: () => Promise<boolean>, what: string, timeo
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Holds the event loop for `ms`, as a busy instance does: timers due meanwhile run late. */
+export function holdEventLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
