@@ -87,12 +87,16 @@ describe('what one client may leave unsent over its HTTP connections (UNSENT_BYT
 
     const connections = Array.from({ length: CONNECTIONS }, () => new NotReading(test.url, code));
     await waitFor(async () => (await scrapeMetric(test.url, 'ordered_connections_cut_off_total')) > cutBefore, 'connections cut off', 20_000);
-    // A second count finds the client under its limit: nothing more is cut.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    const cutOff = (await scrapeMetric(test.url, 'ordered_connections_cut_off_total')) - cutBefore;
 
+    // Counted once all are read: the client's large reads run two at a time, so on a slow machine
+    // answers are still being made, and connections cut off, after the first cut.
     const whole = await Promise.all(connections.map((connection) => connection.read()));
-    expect(whole.filter((complete) => !complete)).toHaveLength(cutOff);
+    const cutOff = (await scrapeMetric(test.url, 'ordered_connections_cut_off_total')) - cutBefore;
+    // Every answer lost was on a connection cut off. (A connection may be cut off with its answer all
+    // in the kernel's buffers: Node counts a write as waiting until its callback has run.)
+    const lost = whole.filter((complete) => !complete).length;
+    expect(lost).toBeGreaterThan(0);
+    expect(lost).toBeLessThanOrEqual(cutOff);
     expect(cutOff).toBeLessThan(CONNECTIONS);
 
     // The address is answered again, in full.
