@@ -9,9 +9,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { parseAuthorization } from '../domain/credential';
 import { RateLimitedError } from '../domain/errors';
@@ -23,6 +22,7 @@ import { BoundedWebSocket } from './bounded-websocket';
 import { clientAddress } from './client-address';
 import type { ConnectionsPerClient } from './connections-per-client';
 import { DocumentCache } from './document-cache';
+import { serveGraphQLWs } from './graphql-ws-server';
 import { isUnexpectedError } from './format-error';
 import type { LargeOperationGate } from './large-operations';
 import { GRAPHQL_PATH } from './http';
@@ -45,9 +45,15 @@ export const MAX_SUBSCRIPTION_MESSAGE_BYTES = 16 * 1024;
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-/** Per socket: an id for the logs, its operations from Subscribe to their end (true once streaming), and the large ones' turns. */
-interface SocketState {
-  connectionId: string;
+/**
+ * One WebSocket as graphql-ws's hooks see it (`ctx.extra`): an id for the logs, the client it
+ * counts as (read off its handshake), its operations from Subscribe to their end (true once
+ * streaming), and the large ones' turns.
+ */
+interface Connection {
+  readonly socket: BoundedWebSocket;
+  readonly connectionId: string;
+  readonly client: string;
   operations: Map<string, boolean>;
   turns?: Map<string, { payload: SubscribePayload; end: () => void }>;
   /** The size of the message graphql-ws is handling now (its Subscribe's, in onSubscribe). */
@@ -92,12 +98,16 @@ export function createWebSocketServer(options: {
       answer(false, 429, 'Too many WebSockets from this address');
     }),
   });
-  const sockets = new WeakMap<WebSocket, SocketState>();
-  const stateOf = (socket: WebSocket) => {
-    let state = sockets.get(socket);
-    if (!state) sockets.set(socket, (state = { connectionId: randomUUID(), operations: new Map(), messageBytes: 0 }));
-    return state;
+  // ws passes on the HTTP server's errors (a port in use, which stops the start anyway).
+  wss.on('error', (error) => logger.error('the HTTP server failed', { error: error.message }));
+  const connections = new WeakMap<WebSocket, Connection>();
+  const connectionOf = (socket: WebSocket, request: IncomingMessage): Connection => {
+    // The server makes BoundedWebSockets (its WebSocket option).
+    const connection: Connection = { socket: socket as BoundedWebSocket, connectionId: newConnectionId(), client: clientAddress(request, options.trustProxy), operations: new Map(), messageBytes: 0 };
+    connections.set(socket, connection);
+    return connection;
   };
+  const stateOf = (socket: WebSocket) => connections.get(socket) as Connection;
   const documents = new DocumentCache(
     options.schema,
     [...specifiedRules, ...queryLimitRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
@@ -107,8 +117,7 @@ export function createWebSocketServer(options: {
 
   // A large operation's turn ends once it has run (a subscription's once it streams), or with the
   // operation: the one of this Subscribe message, not another sent under the same id.
-  const endTurn = (socket: WebSocket, id: string, payload: SubscribePayload) => {
-    const { turns } = stateOf(socket);
+  const endTurn = ({ turns }: Connection, id: string, payload: SubscribePayload) => {
     const turn = turns?.get(id);
     if (turn?.payload !== payload) return;
     turn.end();
@@ -123,7 +132,8 @@ export function createWebSocketServer(options: {
       return formatted;
     });
 
-  const server = useServer<Record<string, unknown> | undefined>(
+  const server = serveGraphQLWs<Connection>(
+    wss,
     {
       schema: options.schema,
       subscribe: subscribeSharingExecution({
@@ -131,7 +141,7 @@ export function createWebSocketServer(options: {
         execution: () => metrics.subscriptionExecutions.inc(),
       }),
       onSubscribe: async (ctx, id, payload) => {
-        const state = stateOf(ctx.extra.socket);
+        const state = ctx.extra;
         const { operations } = state;
         // graphql-ws takes an id again once the client completed it, even while its first operation
         // is still starting; both would then stream, and the socket's close would end only one.
@@ -159,7 +169,7 @@ export function createWebSocketServer(options: {
         if (tooLarge) return [new GraphQLError(tooLarge, { extensions: { code: 'BAD_USER_INPUT' } })];
         operations.set(id, false);
         if (options.largeOperations.isLarge(checked)) {
-          const turn = await options.largeOperations.enter(clientAddress(ctx.extra.request, options.trustProxy), ctx.extra.socket).catch((error: Error) => error);
+          const turn = await options.largeOperations.enter(state.client, ctx.extra.socket).catch((error: Error) => error);
           if (turn instanceof Error) {
             operations.delete(id);
             return [new GraphQLError(turn.message, { extensions: { code: turn instanceof RateLimitedError ? turn.code : 'CANCELLED' } })];
@@ -179,20 +189,20 @@ export function createWebSocketServer(options: {
         new GraphQLContext(
           services,
           parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
-          clientAddress(ctx.extra.request, options.trustProxy),
+          ctx.extra.client,
         ),
       onOperation: (ctx, id, payload, args, result) => {
-        endTurn(ctx.extra.socket, id, payload);
+        endTurn(ctx.extra, id, payload);
         const type = getOperationAST(args.document, args.operationName)?.operation ?? 'invalid';
         metrics.graphqlRequests.inc({ transport: 'ws', operation: type });
         if (result && Symbol.asyncIterator in result) {
-          stateOf(ctx.extra.socket).operations.set(id, true);
+          ctx.extra.operations.set(id, true);
           metrics.activeSubscriptions.inc();
         }
       },
       onComplete: (ctx, id, payload) => {
-        endTurn(ctx.extra.socket, id, payload);
-        const { operations } = stateOf(ctx.extra.socket);
+        endTurn(ctx.extra, id, payload);
+        const { operations } = ctx.extra;
         if (operations.get(id)) metrics.activeSubscriptions.dec();
         operations.delete(id);
       },
@@ -201,41 +211,47 @@ export function createWebSocketServer(options: {
         if (!errors?.length) return result;
         // No data at all: graphql-js refused the request's variables before executing, which Apollo calls BAD_USER_INPUT.
         const refused = 'data' in result ? errors : errors.map(asBadUserInput);
-        return { ...result, errors: format(refused, stateOf(ctx.extra.socket).connectionId) } as unknown as ExecutionResult;
+        return { ...result, errors: format(refused, ctx.extra.connectionId) } as unknown as ExecutionResult;
       },
       onError: (ctx, id, payload, errors) => {
         // One refused before it streamed gets no onComplete; one that failed while streaming does.
-        endTurn(ctx.extra.socket, id, payload);
-        const { operations, connectionId } = stateOf(ctx.extra.socket);
+        endTurn(ctx.extra, id, payload);
+        const { operations, connectionId } = ctx.extra;
         if (!operations.get(id)) operations.delete(id);
         return format(errors, connectionId);
       },
     },
-    wss,
-    options.keepAliveMs,
+    {
+      keepAliveMs: options.keepAliveMs,
+      extraOf: connectionOf,
+      onInternalError: (error, { connectionId }) => logger.error('a WebSocket message failed', { connectionId, error: String((error as Error)?.stack ?? error) }),
+    },
   );
-  // One listener for every socket (ws calls it on the socket), not a closure each.
+  // The listeners below are one function for every socket (ws calls them on the socket), not closures each.
   function noteMessageSize(this: WebSocket, data: RawData): void {
     stateOf(this).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
   }
-  // After useServer's own handler, whose listener would print a socket's error with console.error.
+  function noteCutOff(this: WebSocket): void {
+    metrics.cutOffConnections.inc({ transport: 'websocket' });
+    logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(this).connectionId });
+  }
+  function noteClose(this: WebSocket): void {
+    metrics.openWebSockets.dec();
+    stateOf(this).socket.forgetUnsent();
+  }
+  // ws emits an error only for a frame that breaks the protocol (too large, invalid UTF-8), and has closed the socket with its code.
+  function noteProtocolError(this: WebSocket, error: Error): void {
+    logger.info('closed a WebSocket that broke the protocol', { connectionId: stateOf(this).connectionId, error: error.message });
+  }
   const unsent = options.unsentPerClient;
   wss.on('connection', (socket: BoundedWebSocket, request) => {
-    if (unsent) socket.countUnsentFor(clientAddress(request, options.trustProxy), unsent, request.socket);
+    if (unsent) socket.countUnsentFor(stateOf(socket).client, unsent, request.socket);
     // Before graphql-ws's own listener, which calls onSubscribe in the same turn.
     socket.prependListener('message', noteMessageSize);
-    socket.once('cut-off', () => {
-      metrics.cutOffConnections.inc({ transport: 'websocket' });
-      logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(socket).connectionId });
-    });
+    socket.once('cut-off', noteCutOff);
     metrics.openWebSockets.inc();
-    socket.once('close', () => {
-      metrics.openWebSockets.dec();
-      socket.forgetUnsent();
-    });
-    // ws emits an error only for a frame that breaks the protocol (too large, invalid UTF-8), and has closed the socket with its code.
-    socket.removeAllListeners('error');
-    socket.on('error', (error) => logger.info('closed a WebSocket that broke the protocol', { connectionId: stateOf(socket).connectionId, error: error.message }));
+    socket.once('close', noteClose);
+    socket.on('error', noteProtocolError);
   });
   return {
     wss,
@@ -256,6 +272,14 @@ export function createWebSocketServer(options: {
       }
     },
   };
+}
+
+/**
+ * A connection's id for the logs: a UUID as one flat string. randomUUID joins its text from 20
+ * pieces, which V8 keeps as a tree of joins (about 600 bytes) for as long as the string lives.
+ */
+function newConnectionId(): string {
+  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
 }
 
 /** Time from an event's `at` to its delivery (a replayed event counts from its `at` too). */
