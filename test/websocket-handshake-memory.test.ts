@@ -1,15 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { login, openSession, placeOrder } from './support/fixtures';
 import { scrapeMetric } from './support/metrics';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { acknowledgedSocket } from './support/raw-socket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
+function heapUsed(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
 
 /**
  * An instance holds tens of thousands of idle WebSockets. graphql-ws's own ws adapter keeps each
@@ -18,10 +24,11 @@ const collectGarbage = runInNewContext('gc') as () => void;
  */
 describe('what an open WebSocket keeps of its handshake', () => {
   let test: TestApp;
+  let behindProxy: TestApp;
   beforeAll(async () => {
-    test = await startTestApp();
+    [test, behindProxy] = await Promise.all([startTestApp(), startTestApp({ trustProxy: true })]);
   });
-  afterAll(() => test.stop());
+  afterAll(() => Promise.all([test.stop(), behindProxy.stop()]));
 
   it('lets the upgrade request go, and the socket goes on streaming', async () => {
     const { code } = await openSession(test.url, await login(test.url), 'Handshakes let go');
@@ -30,12 +37,7 @@ describe('what an open WebSocket keeps of its handshake', () => {
     test.app.webSocketServer.on('connection', remember);
 
     const headers = { 'User-Agent': `Mozilla/5.0 ${'x'.repeat(200)}`, Cookie: `theme=${'y'.repeat(2_000)}` };
-    const socket = new WebSocket(test.wsUrl, 'graphql-transport-ws', { headers });
-    const messages: { type: string; payload?: { data?: { sessionEvents?: { __typename: string } } } }[] = [];
-    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
-    await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ type: 'connection_init' }));
-    await waitFor(async () => messages.some((message) => message.type === 'connection_ack'), 'the connection acknowledged');
+    const { socket, messages } = await acknowledgedSocket(test.wsUrl, { headers });
     socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION, variables: { code, afterSeq: 0 } } }));
     await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === 1, 'the stream live');
     test.app.webSocketServer.off('connection', remember);
@@ -46,7 +48,30 @@ describe('what an open WebSocket keeps of its handshake', () => {
     expect(requests[0].deref() ? 'kept' : 'let go').toBe('let go');
 
     await placeOrder(test.url, code);
-    await waitFor(async () => messages.some((message) => message.payload?.data?.sessionEvents?.__typename === 'OrderPlaced'), 'the order streamed');
+    const events = () => messages.map((message) => (message as { payload?: { data?: { sessionEvents?: { __typename: string } } } }).payload?.data?.sessionEvents);
+    await waitFor(async () => events().some((event) => event?.__typename === 'OrderPlaced'), 'the order streamed');
     socket.close();
+  });
+
+  it('keeps, behind a trusted proxy, the client address alone and not the X-Forwarded-For header it was cut from', async () => {
+    const sockets = 100;
+    const heldBySockets = async (forwardedFor: string) => {
+      const start = heapUsed();
+      const opened = await Promise.all(Array.from({ length: sockets }, () => acknowledgedSocket(behindProxy.wsUrl, { headers: { 'X-Forwarded-For': forwardedFor } })));
+      // What the handshakes' last steps hold for a moment (a few KB a socket) is let go by then.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const held = heapUsed() - start;
+      for (const { socket } of opened) socket.close();
+      await Promise.all(opened.map(({ closed }) => closed));
+      await waitFor(async () => behindProxy.app.webSocketServer.clients.size === 0, 'the sockets closed');
+      return held;
+    };
+    // The first sockets also leave what their code compiled to: not counted.
+    await heldBySockets('198.51.100.77');
+    const plain = await heldBySockets('198.51.100.77');
+    // A client may send its own X-Forwarded-For; the proxy appends the address it saw.
+    const padded = await heldBySockets(`${'x'.repeat(14_000)}, 198.51.100.77`);
+    // Kept whole, the headers would be 14 KB a socket more.
+    expect((padded - plain) / sockets).toBeLessThan(7_000);
   });
 });

@@ -31,6 +31,20 @@ describe('WebSocket keep-alive (WS_KEEPALIVE_MS)', () => {
     expect(pings.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('cuts off a socket that stops answering also once it has begun to close it', async () => {
+    const serverSide = new Promise<WebSocket>((resolve) => pinging.app.webSocketServer.once('connection', resolve));
+    const { socket, pings } = await acknowledgedSocket(pinging.wsUrl, { autoPong: false });
+    const served = await serverSide;
+    await waitFor(async () => pings.length >= 1, 'a ping');
+    // A message the protocol refuses: the server closes (4400) and waits for an answer to its close
+    // that never comes, as the client reads nothing more (ws itself would wait 30 s).
+    socket.send(JSON.stringify({ type: 'nonsense' }));
+    socket.pause();
+    await waitFor(async () => served.readyState === WebSocket.CLOSING, 'the server closing');
+    await waitFor(async () => served.readyState === WebSocket.CLOSED, 'the socket cut off', 5_000);
+    socket.terminate();
+  });
+
   it('sends no pings when it is 0, and leaves a silent socket open', async () => {
     const { socket, pings } = await acknowledgedSocket(silent.wsUrl, { autoPong: false });
     // What a keep-alive of 200 ms would ping five times over.

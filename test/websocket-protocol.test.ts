@@ -67,6 +67,27 @@ describe('the WebSocket protocol, as a client may break it', () => {
     expect(messages.filter((message) => message.type === 'error')).toEqual([]);
   });
 
+  it('closes with 4409 also when the reused id is too long to quote in the close reason (123 bytes at most)', async () => {
+    const session = await openSession(app.url, await login(app.url), 'Long reused ids');
+    const longId = 'é'.repeat(100);
+    const subscribe = JSON.stringify({ id: longId, type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION, variables: { code: session.code } } });
+    const failuresBefore = logged.filter((entry) => entry.message === 'a WebSocket message failed').length;
+    // The id taken while its stream runs (graphql-ws refuses it), and taken again while still starting (the service does).
+    for (const reuse of [[subscribe], [JSON.stringify({ id: longId, type: 'complete' }), subscribe]]) {
+      const { socket, closed } = await acknowledgedSocket(app.wsUrl);
+      const reasons: string[] = [];
+      socket.on('close', (_code, reason) => reasons.push(String(reason)));
+      socket.send(subscribe);
+      if (reuse.length === 1) await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 1, 'the stream live');
+      for (const message of reuse) socket.send(message);
+      expect(await closed).toBe(4409);
+      expect(Buffer.byteLength(reasons[0])).toBeLessThanOrEqual(123);
+      expect(reasons[0]).toMatch(/^Subscriber for é+…$/);
+      await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0, 'no stream left running');
+    }
+    expect(logged.filter((entry) => entry.message === 'a WebSocket message failed')).toHaveLength(failuresBefore);
+  });
+
   it('still takes an id again once its operation has ended', async () => {
     const session = await openSession(app.url, await login(app.url), 'Id used twice');
     const { socket, messages } = await acknowledgedSocket(app.wsUrl);

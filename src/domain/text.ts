@@ -7,6 +7,15 @@ export function storable(text: string): boolean {
   return !text.includes('\u0000') && text.isWellFormed();
 }
 
+/**
+ * A copy of `text` that holds nothing else. V8 keeps a part of a longer string (the last entry of
+ * a header) as a pointer into all of it, and a string joined from pieces as the pieces: kept as
+ * long as a connection lives, either holds more than the text. (Lossless for well-formed text.)
+ */
+export function standalone(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** Characters as PostgreSQL counts them in a UTF-8 varchar: code points, not UTF-16 units (an emoji is one). */
 export function characterCount(text: string): number {
   let count = 0;

@@ -33,6 +33,14 @@ export class BoundedWebSocket extends WebSocket {
     if (this.clientOverLimit(this.bufferedAmount)) this.cutOffNow();
   }
 
+  /**
+   * ws throws on a close reason over the protocol's 123 bytes; graphql-ws quotes the client's
+   * operation id in some (4409), and a long id would make the close fail instead.
+   */
+  override close(code?: number, reason?: string | Buffer): void {
+    super.close(code, typeof reason === 'string' ? withinCloseReasonLimit(reason) : reason);
+  }
+
   private cutOffNow(): void {
     this.cutOff = true;
     this.emit('cut-off');
@@ -64,4 +72,14 @@ export class BoundedWebSocket extends WebSocket {
     else if (counted > 0 && unsent === 0 && counting.drained) counting.raw.off('drain', counting.drained);
     return counting.unsent.add(counting.client, unsent - counted);
   }
+}
+
+/** The most a WebSocket close reason may hold, in UTF-8 bytes. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+function withinCloseReasonLimit(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  let cut = reason.slice(0, MAX_CLOSE_REASON_BYTES - 3);
+  while (Buffer.byteLength(cut) > MAX_CLOSE_REASON_BYTES - 3) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }

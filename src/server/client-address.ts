@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
+import { standalone } from '../domain/text';
 
 /**
  * The client, for throttling wrong session codes: its IPv4 address, or the /64 network of its
@@ -12,7 +13,9 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
   if (trustProxy) {
     const forwarded = request.headers['x-forwarded-for'];
     const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
-    if (last) return throttledAs(withoutPort(last));
+    // A copy: a WebSocket, and a client's entries in the limits, keep it, and the part of the
+    // header it was cut from would keep the whole header (a client may pad it to kilobytes).
+    if (last) return standalone(throttledAs(withoutPort(last)));
   }
   return peerAddress(request.socket.remoteAddress);
 }

@@ -69,8 +69,9 @@ const GOING_AWAY = 1001;
 const awaitingPong = new WeakSet<WebSocket>();
 
 function pingOrCutOff(socket: WebSocket): void {
-  if (socket.readyState !== socket.OPEN) return;
+  // Also one closing since the ping: its client may never answer the close either.
   if (awaitingPong.has(socket)) return socket.terminate();
+  if (socket.readyState !== socket.OPEN) return;
   awaitingPong.add(socket);
   socket.ping();
 }

@@ -2,10 +2,10 @@ import WebSocket from 'ws';
 
 /**
  * A graphql-ws socket driven by hand, acknowledged, keeping every message and ping the server
- * sends; `autoPong: false` makes it ignore the server's pings.
+ * sends; `autoPong: false` makes it ignore the server's pings; `headers` go with its handshake.
  */
-export async function acknowledgedSocket(url: string, { autoPong = true } = {}) {
-  const socket = new WebSocket(url, 'graphql-transport-ws', { autoPong });
+export async function acknowledgedSocket(url: string, { autoPong = true, headers = {} as Record<string, string> } = {}) {
+  const socket = new WebSocket(url, 'graphql-transport-ws', { autoPong, headers });
   const messages: { type: string; id?: string }[] = [];
   const pings: Buffer[] = [];
   socket.on('message', (data) => messages.push(JSON.parse(String(data))));
