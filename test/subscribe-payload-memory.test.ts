@@ -62,4 +62,22 @@ describe('what a streaming subscription keeps of its Subscribe message', () => {
     // What the raw frames themselves take (graphql-ws keeps each, about 2 MB in all) and the streams.
     expect(held).toBeLessThan(6e6);
   });
+
+  it('keeps one copy of a query text that many subscriptions send', async () => {
+    const comment = 14_000;
+    const heldBySubscriptions = async (query: string) => {
+      const start = heapUsed();
+      const { socket } = await acknowledgedSocket(test.wsUrl);
+      for (let id = 1; id <= SUBSCRIPTIONS; id++) socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query, variables: { code, afterSeq: 0 } } }));
+      await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === SUBSCRIPTIONS, 'the streams live');
+      const held = heapUsed() - start;
+      socket.terminate();
+      await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === 0, 'the streams ended');
+      return held;
+    };
+    const plain = await heldBySubscriptions(SESSION_EVENTS_SUBSCRIPTION);
+    const commented = await heldBySubscriptions(`# ${'x'.repeat(comment)}\n${SESSION_EVENTS_SUBSCRIPTION}`);
+    // Each keeps its raw frame (graphql-ws does); a copy of the query each would be as much again.
+    expect((commented - plain) / SUBSCRIPTIONS).toBeLessThan(comment * 1.5);
+  });
 });

@@ -165,7 +165,7 @@ export function createWebSocketServer(options: {
           const message = `A subscription's Subscribe message has at most ${MAX_SUBSCRIPTION_MESSAGE_BYTES} bytes: it is kept as long as the subscription streams`;
           return [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
-        const variableValues = trimToOperation(payload, operation);
+        const variableValues = trimToOperation(payload, checked, operation);
         const tooLarge = variablesTooLarge(variableValues);
         if (tooLarge) return [new GraphQLError(tooLarge, { extensions: { code: 'BAD_USER_INPUT' } })];
         operations.set(id, false);
