@@ -9,7 +9,8 @@ import type { WebSocket, WebSocketServer } from 'ws';
  *   is then let go (useServer keeps it, with all its headers, as long as the socket is open);
  * - a socket's keep-alive is one timer and no closure: pinged every `keepAliveMs` (0: never),
  *   it is cut off when the next ping finds the last one unanswered;
- * - a failure while handling a message goes to `onInternalError`, not to console.error.
+ * - a failure while handling a message goes to `onInternalError`, not to console.error;
+ * - graphql-ws is handed each message parsed (see `parsed`).
  */
 export function serveGraphQLWs<Extra extends { readonly socket: WebSocket }>(
   wss: WebSocketServer,
@@ -36,7 +37,7 @@ export function serveGraphQLWs<Extra extends { readonly socket: WebSocket }>(
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(String(data)).catch((error: unknown) => {
+            handle(parsed(String(data))).catch((error: unknown) => {
               transport.onInternalError(error, extra);
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             });
@@ -78,4 +79,19 @@ function pingOrCutOff(socket: WebSocket): void {
 
 function answered(this: WebSocket): void {
   awaitingPong.delete(this);
+}
+
+/**
+ * A message's JSON, parsed; its text when it is no JSON (graphql-ws then refuses it, 4400).
+ * graphql-ws's message handler holds what it is given for as long as the operation runs (a
+ * subscription's as long as it streams) and parses it itself when it is text, so it would keep
+ * the text beside the message (its `parseMessage` takes either; typed as the text its handler
+ * declares).
+ */
+function parsed(text: string): string {
+  try {
+    return JSON.parse(text) as string;
+  } catch {
+    return text;
+  }
 }
