@@ -59,7 +59,7 @@ describe('what a streaming subscription keeps of its Subscribe message', () => {
     socket.terminate();
     await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === 0, 'the streams ended');
 
-    // What the raw frames themselves take (graphql-ws keeps each, about 2 MB in all) and the streams.
+    // What the streams themselves take: the payloads share one copy of their query text.
     expect(held).toBeLessThan(6e6);
   });
 

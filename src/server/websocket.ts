@@ -39,8 +39,9 @@ const CLOSE_GRACE_MS = 1_000;
 export const MAX_OPERATIONS_PER_SOCKET = 50;
 /**
  * The largest Subscribe message of a subscription: graphql-ws keeps each as long as its stream
- * runs (the frame, its text and the parsed payload), and 50 subscriptions padded to the 256 KiB
- * a frame may have held about 50 MB a socket. The SDK's are under 2 KiB.
+ * runs (its parsed payload: the query text, shared by those that send the same, and the variables
+ * the operation declares), and 50 subscriptions, each with another query padded to the 256 KiB a
+ * frame may have, would hold over 12 MB a socket. The SDK's are under 2 KiB.
  */
 export const MAX_SUBSCRIPTION_MESSAGE_BYTES = 16 * 1024;
 
