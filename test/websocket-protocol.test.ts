@@ -88,6 +88,17 @@ describe('the WebSocket protocol, as a client may break it', () => {
     expect(logged.filter((entry) => entry.message === 'a WebSocket message failed')).toHaveLength(failuresBefore);
   });
 
+  it('refuses a message that is not a JSON object (4400), also a JSON string that holds one', async () => {
+    for (const frame of ['not json', '42', JSON.stringify(JSON.stringify({ type: 'ping' }))]) {
+      const { socket, closed } = await acknowledgedSocket(app.wsUrl);
+      const ponged = new Promise<string>((resolve) => socket.on('message', (data) => JSON.parse(String(data)).type === 'pong' && resolve('pong')));
+      socket.send(frame);
+      const outcome = await Promise.race([closed.then((code) => `closed ${code}`), ponged]);
+      socket.terminate();
+      expect({ frame, outcome }).toEqual({ frame, outcome: 'closed 4400' });
+    }
+  });
+
   it('still takes an id again once its operation has ended', async () => {
     const session = await openSession(app.url, await login(app.url), 'Id used twice');
     const { socket, messages } = await acknowledgedSocket(app.wsUrl);

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 
 /**
- * graphql-ws's protocol on a ws server, as graphql-ws's own `useServer` runs it, with three
+ * graphql-ws's protocol on a ws server, as graphql-ws's own `useServer` runs it, with these
  * differences that matter for an instance holding tens of thousands of idle sockets:
  * - the hooks' `ctx.extra` is what `extraOf` makes of the handshake, and the upgrade request
  *   is then let go (useServer keeps it, with all its headers, as long as the socket is open);
@@ -82,15 +82,17 @@ function answered(this: WebSocket): void {
 }
 
 /**
- * A message's JSON, parsed; its text when it is no JSON (graphql-ws then refuses it, 4400).
- * graphql-ws's message handler holds what it is given for as long as the operation runs (a
- * subscription's as long as it streams) and parses it itself when it is text, so it would keep
- * the text beside the message (its `parseMessage` takes either; typed as the text its handler
- * declares).
+ * What graphql-ws is handed of a message: its JSON parsed, when that is an object. graphql-ws's
+ * handler holds what it is given as long as the operation runs (a subscription's as long as it
+ * streams), and given text it would keep the text beside the message it parses from it; its
+ * `parseMessage` takes either (hence typed as the text the handler declares). Anything else goes
+ * as text, and graphql-ws refuses it (4400) as before: passed parsed, a JSON string that holds a
+ * message would be taken for that message.
  */
 function parsed(text: string): string {
   try {
-    return JSON.parse(text) as string;
+    const message: unknown = JSON.parse(text);
+    return typeof message === 'object' && message !== null ? (message as unknown as string) : text;
   } catch {
     return text;
   }
