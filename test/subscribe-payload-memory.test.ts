@@ -20,6 +20,8 @@ function heapUsed(): number {
 /** JSON of about `bytes` that parses into many small objects: `{"p":[{},{},…]}`. */
 const manyObjects = (bytes: number) => `{"p":[${new Array(Math.floor(bytes / 3)).fill('{}').join(',')}]}`;
 const SUBSCRIPTIONS = 50;
+/** Where a Subscribe message carries the padding: the payload's extensions, a variable the operation does not declare, a key of its own in the payload, or in the message. */
+type Padded = 'extensions' | 'variables' | 'payload' | 'message';
 
 /**
  * graphql-ws keeps a Subscribe message as long as its subscription streams. A frame of `{}`s in
@@ -36,18 +38,23 @@ describe('what a streaming subscription keeps of its Subscribe message', () => {
   });
   afterAll(() => test.stop());
 
-  async function subscribePadded(socket: WebSocket, where: 'extensions' | 'variables'): Promise<void> {
+  async function subscribePadded(socket: WebSocket, where: Padded): Promise<void> {
     const before = await scrapeMetric(test.url, 'ordered_subscriptions_active');
     const padding = manyObjects(MAX_SUBSCRIPTION_MESSAGE_BYTES - 1_000);
     for (let id = 1; id <= SUBSCRIPTIONS; id++) {
       const payload = JSON.stringify({ query: SESSION_EVENTS_SUBSCRIPTION, variables: { code, afterSeq: 0 } }).slice(0, -1);
-      const padded = where === 'extensions' ? `${payload},"extensions":${padding}}` : payload.replace('"afterSeq":0}', `"afterSeq":0,"unused":${padding}}`) + '}';
+      const padded = {
+        extensions: `${payload},"extensions":${padding}}`,
+        variables: payload.replace('"afterSeq":0}', `"afterSeq":0,"unused":${padding}}`) + '}',
+        payload: `${payload},"unused":${padding}}`,
+        message: `${payload}},"unused":${padding}`,
+      }[where];
       socket.send(`{"id":"${id}","type":"subscribe","payload":${padded}}`);
     }
     await waitFor(async () => (await scrapeMetric(test.url, 'ordered_subscriptions_active')) === before + SUBSCRIPTIONS, 'the streams live');
   }
 
-  it.each(['extensions', 'variables'] as const)('keeps nothing of what the payload carries in its %s beyond what the operation runs on', async (where) => {
+  it.each(['extensions', 'variables', 'payload', 'message'] as const)('keeps nothing of what is added in its %s beyond what the operation runs on', async (where) => {
     const start = heapUsed();
     const { socket, messages } = await acknowledgedSocket(test.wsUrl);
     await subscribePadded(socket, where);

@@ -2,9 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type WebSocket from 'ws';
-import { login, openSession, placeOrder } from './support/fixtures';
+import { DEMO, login, openSession, placeOrder } from './support/fixtures';
 import { scrapeMetric } from './support/metrics';
-import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
+import { LOCATION_EVENTS_SUBSCRIPTION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { acknowledgedSocket } from './support/raw-socket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -51,6 +51,34 @@ describe('what an open WebSocket keeps of its handshake', () => {
     const events = () => messages.map((message) => (message as { payload?: { data?: { sessionEvents?: { __typename: string } } } }).payload?.data?.sessionEvents);
     await waitFor(async () => events().some((event) => event?.__typename === 'OrderPlaced'), 'the order streamed');
     socket.close();
+  });
+
+  it("keeps, of a connection_init's payload, only the credential, which still counts", async () => {
+    const token = await login(test.url);
+    await openSession(test.url, token, 'Padded inits');
+    // JSON that parses into many small objects, beside the authorization (about 4 MB of them a
+    // socket), and an authorization that is its credential and 50 KB of spaces.
+    const padding = `[${new Array(60_000).fill('{}').join(',')}]`;
+    const init = `{"type":"connection_init","payload":{"authorization":"Bearer ${token}${' '.repeat(50_000)}","unused":${padding}}}`;
+    const sockets = 20;
+    // The first socket also leaves what its code compiled to: not counted.
+    const first = await acknowledgedSocket(test.wsUrl, { init });
+    first.socket.close();
+    await first.closed;
+    const start = heapUsed();
+    const opened = [];
+    for (let i = 0; i < sockets; i++) opened.push(await acknowledgedSocket(test.wsUrl, { init }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const held = heapUsed() - start;
+
+    const [{ socket, messages }] = opened;
+    socket.send(JSON.stringify({ id: 'panel', type: 'subscribe', payload: { query: LOCATION_EVENTS_SUBSCRIPTION, variables: { locationId: DEMO.cafe, afterSeq: 0 } } }));
+    await waitFor(async () => messages.some((message) => message.id === 'panel'), 'the location stream answering');
+    for (const each of opened) each.socket.close();
+    await Promise.all(opened.map(({ closed }) => closed));
+
+    expect(messages.find((message) => message.id === 'panel')).toMatchObject({ type: 'next' });
+    expect(held / sockets).toBeLessThan(35_000);
   });
 
   it('keeps, behind a trusted proxy, the client address alone and not the X-Forwarded-For header it was cut from', async () => {

@@ -1,4 +1,5 @@
 import { digest } from './digest';
+import { standalone } from './text';
 
 /** A representative's credential from the verification service, as clients present it. */
 export interface Credential {
@@ -40,5 +41,6 @@ export function parseAuthorization(header: unknown): Credential | null | 'malfor
   const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
   const match = token === undefined ? null : TOKEN.exec(token);
   if (!match) return 'malformed';
-  return { userId: Number(match[1]), sessionKey: match[2] };
+  // A copy: cut from the header, it would keep all of it (a WebSocket keeps its credential).
+  return { userId: Number(match[1]), sessionKey: standalone(match[2]) };
 }

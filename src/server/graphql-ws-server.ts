@@ -9,8 +9,11 @@ import type { WebSocket, WebSocketServer } from 'ws';
  *   is then let go (useServer keeps it, with all its headers, as long as the socket is open);
  * - a socket's keep-alive is one timer and no closure: pinged every `keepAliveMs` (0: never),
  *   it is cut off when the next ping finds the last one unanswered;
- * - a failure while handling a message goes to `onInternalError`, not to console.error;
- * - graphql-ws is handed each message parsed (see `parsed`).
+ * - a failure while handling a message, or while ending a socket's operations, goes to
+ *   `onInternalError`, not to console.error (or, on the close, nowhere: an unhandled rejection);
+ * - graphql-ws is handed each message parsed, a Subscribe with the protocol's fields only (see
+ *   `received`).
+ * Sockets' 'error' events (a frame that breaks the protocol) are the caller's to listen for.
  */
 export function serveGraphQLWs<Extra extends { readonly socket: WebSocket }>(
   wss: WebSocketServer,
@@ -37,7 +40,7 @@ export function serveGraphQLWs<Extra extends { readonly socket: WebSocket }>(
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(parsed(String(data))).catch((error: unknown) => {
+            handle(received(String(data), options.jsonMessageReviver)).catch((error: unknown) => {
               transport.onInternalError(error, extra);
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             });
@@ -49,7 +52,7 @@ export function serveGraphQLWs<Extra extends { readonly socket: WebSocket }>(
     if (pinging) socket.on('pong', answered);
     socket.once('close', (code, reason) => {
       clearInterval(pinging);
-      closed(code, String(reason));
+      closed(code, String(reason)).catch((error: unknown) => transport.onInternalError(error, extra));
     });
   }
 
@@ -84,16 +87,34 @@ function answered(this: WebSocket): void {
 /**
  * What graphql-ws is handed of a message: its JSON parsed, when that is an object. graphql-ws's
  * handler holds what it is given as long as the operation runs (a subscription's as long as it
- * streams), and given text it would keep the text beside the message it parses from it; its
- * `parseMessage` takes either (hence typed as the text the handler declares). Anything else goes
- * as text, and graphql-ws refuses it (4400) as before: passed parsed, a JSON string that holds a
- * message would be taken for that message.
+ * streams): given text, it would keep the text beside the message it parses from it, and given
+ * the message as sent, whatever else a client put in it. So a Subscribe goes with the protocol's
+ * fields only. graphql-ws's `parseMessage` takes a parsed message as well as text (hence typed as
+ * the text its handler declares). Anything else goes as text, and graphql-ws refuses it (4400) as
+ * before: handed parsed, a JSON string holding a message would be taken for that message.
  */
-function parsed(text: string): string {
+function received(text: string, reviver: ServerOptions['jsonMessageReviver']): string {
+  let message: unknown;
   try {
-    const message: unknown = JSON.parse(text);
-    return typeof message === 'object' && message !== null ? (message as unknown as string) : text;
+    message = JSON.parse(text, reviver);
   } catch {
     return text;
   }
+  if (!isRecord(message)) return text;
+  return (isSubscribe(message) ? subscribeFieldsOnly(message) : message) as unknown as string;
+}
+
+type Fields = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSubscribe(message: Fields): message is Fields & { payload: Fields } {
+  return message.type === 'subscribe' && isRecord(message.payload);
+}
+
+function subscribeFieldsOnly({ type, id, payload }: { type?: unknown; id?: unknown; payload: Fields }): Fields {
+  const { query, operationName, variables, extensions } = payload;
+  return { type, id, payload: { query, operationName, variables, extensions } };
 }

@@ -12,7 +12,7 @@ import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { parseAuthorization } from '../domain/credential';
+import { parseAuthorization, type Credential } from '../domain/credential';
 import { RateLimitedError } from '../domain/errors';
 import { standalone } from '../domain/text';
 import type { Logger } from '../logger';
@@ -39,9 +39,9 @@ const CLOSE_GRACE_MS = 1_000;
 export const MAX_OPERATIONS_PER_SOCKET = 50;
 /**
  * The largest Subscribe message of a subscription: graphql-ws keeps each as long as its stream
- * runs (its parsed payload: the query text, shared by those that send the same, and the variables
- * the operation declares), and 50 subscriptions, each with another query padded to the 256 KiB a
- * frame may have, would hold over 12 MB a socket. The SDK's are under 2 KiB.
+ * runs (the protocol's fields of it: the query text, shared by those that send the same, and the
+ * variables the operation declares), and 50 subscriptions, each with another query padded to the
+ * 256 KiB a frame may have, would hold over 12 MB a socket. The SDK's are under 2 KiB.
  */
 export const MAX_SUBSCRIPTION_MESSAGE_BYTES = 16 * 1024;
 
@@ -49,13 +49,14 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 
 /**
  * One WebSocket as graphql-ws's hooks see it (`ctx.extra`): an id for the logs, the client it
- * counts as (read off its handshake), its operations from Subscribe to their end (true once
- * streaming), and the large ones' turns.
+ * counts as (read off its handshake), the credential its connection_init presented, its
+ * operations from Subscribe to their end (true once streaming), and the large ones' turns.
  */
 interface Connection {
   readonly socket: BoundedWebSocket;
   readonly connectionId: string;
   readonly client: string;
+  credential: Credential | null | 'malformed';
   operations: Map<string, boolean>;
   turns?: Map<string, { payload: SubscribePayload; end: () => void }>;
   /** The size of the message graphql-ws is handling now (its Subscribe's, in onSubscribe). */
@@ -105,7 +106,7 @@ export function createWebSocketServer(options: {
   const connections = new WeakMap<WebSocket, Connection>();
   const connectionOf = (socket: WebSocket, request: IncomingMessage): Connection => {
     // The server makes BoundedWebSockets (its WebSocket option).
-    const connection: Connection = { socket: socket as BoundedWebSocket, connectionId: newConnectionId(), client: clientAddress(request, options.trustProxy), operations: new Map(), messageBytes: 0 };
+    const connection: Connection = { socket: socket as BoundedWebSocket, connectionId: newConnectionId(), client: clientAddress(request, options.trustProxy), credential: null, operations: new Map(), messageBytes: 0 };
     connections.set(socket, connection);
     return connection;
   };
@@ -142,6 +143,12 @@ export function createWebSocketServer(options: {
         event: (event) => observeDelivery(metrics, event),
         execution: () => metrics.subscriptionExecutions.inc(),
       }),
+      // The credential is read once; graphql-ws would keep the whole payload as long as the socket is open.
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams;
+        ctx.extra.credential = parseAuthorization(params?.authorization ?? params?.Authorization);
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+      },
       onSubscribe: async (ctx, id, payload) => {
         const state = ctx.extra;
         const { operations } = state;
@@ -188,11 +195,7 @@ export function createWebSocketServer(options: {
       },
       // A subscription keeps its context as long as it streams; its EntityManager is forked only if used.
       context: (ctx) =>
-        new GraphQLContext(
-          services,
-          parseAuthorization(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
-          ctx.extra.client,
-        ),
+        new GraphQLContext(services, ctx.extra.credential, ctx.extra.client),
       onOperation: (ctx, id, payload, args, result) => {
         endTurn(ctx.extra, id, payload);
         const type = getOperationAST(args.document, args.operationName)?.operation ?? 'invalid';
