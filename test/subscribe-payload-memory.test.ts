@@ -1,21 +1,12 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
 import { MAX_SUBSCRIPTION_MESSAGE_BYTES } from '../src/server/websocket';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { heapUsed } from './support/heap';
 import { scrapeMetric } from './support/metrics';
 import { SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { acknowledgedSocket } from './support/raw-socket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-function heapUsed(): number {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 /** JSON of about `bytes` that parses into many small objects: `{"p":[{},{},…]}`. */
 const manyObjects = (bytes: number) => `{"p":[${new Array(Math.floor(bytes / 3)).fill('{}').join(',')}]}`;
@@ -25,9 +16,10 @@ type Padded = 'extensions' | 'variables' | 'payload' | 'message';
 
 /**
  * graphql-ws keeps a Subscribe message as long as its subscription streams. A frame of `{}`s in
- * the payload's extensions, or in a variable the operation does not declare, parses into about
- * 20 times its size in objects, kept by each of a socket's 50 subscriptions (about 290 MB a
- * socket at 256 KiB frames; now a subscription's frame has at most 16 KiB).
+ * the payload's extensions, in a variable the operation does not declare, in a key of its own in
+ * the payload or in the message parses into about 20 times its size in objects, which each of a
+ * socket's 50 subscriptions would keep (about 290 MB a socket at 256 KiB frames; now a
+ * subscription's frame has at most 16 KiB, and only the protocol's fields reach graphql-ws).
  */
 describe('what a streaming subscription keeps of its Subscribe message', () => {
   let test: TestApp;
@@ -88,7 +80,7 @@ describe('what a streaming subscription keeps of its Subscribe message', () => {
     await heldBySubscriptions(SESSION_EVENTS_SUBSCRIPTION);
     const plain = await heldBySubscriptions(SESSION_EVENTS_SUBSCRIPTION);
     const commented = await heldBySubscriptions(`# ${'x'.repeat(comment)}\n${SESSION_EVENTS_SUBSCRIPTION}`);
-    // Each kept the text of its frame, and a copy of the query besides: twice the comment each.
+    // Kept the text of its frame, and a copy of the query besides, each would hold twice the comment.
     expect((commented - plain) / SUBSCRIPTIONS).toBeLessThan(comment / 2);
   });
 });

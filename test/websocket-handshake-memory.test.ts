@@ -1,21 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type WebSocket from 'ws';
 import { DEMO, login, openSession, placeOrder } from './support/fixtures';
+import { collectGarbage, heapUsed } from './support/heap';
 import { scrapeMetric } from './support/metrics';
 import { LOCATION_EVENTS_SUBSCRIPTION, SESSION_EVENTS_SUBSCRIPTION } from './support/operations';
 import { acknowledgedSocket } from './support/raw-socket';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-function heapUsed(): number {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 /**
  * An instance holds tens of thousands of idle WebSockets. graphql-ws's own ws adapter keeps each

@@ -40,7 +40,7 @@ describe('WebSocket keep-alive (WS_KEEPALIVE_MS)', () => {
     // that never comes, as the client reads nothing more (ws itself would wait 30 s).
     socket.send(JSON.stringify({ type: 'nonsense' }));
     socket.pause();
-    await waitFor(async () => served.readyState === WebSocket.CLOSING, 'the server closing');
+    await waitFor(async () => served.readyState !== WebSocket.OPEN, 'the server closing');
     await waitFor(async () => served.readyState === WebSocket.CLOSED, 'the socket cut off', 5_000);
     socket.terminate();
   });

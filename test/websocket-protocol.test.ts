@@ -71,7 +71,7 @@ describe('the WebSocket protocol, as a client may break it', () => {
     const session = await openSession(app.url, await login(app.url), 'Long reused ids');
     const longId = 'é'.repeat(100);
     const subscribe = JSON.stringify({ id: longId, type: 'subscribe', payload: { query: SESSION_EVENTS_SUBSCRIPTION, variables: { code: session.code } } });
-    const failuresBefore = logged.filter((entry) => entry.message === 'a WebSocket message failed').length;
+    const failuresBefore = logged.filter((entry) => entry.message === 'graphql-ws failed on a WebSocket').length;
     // The id taken while its stream runs (graphql-ws refuses it), and taken again while still starting (the service does).
     for (const reuse of [[subscribe], [JSON.stringify({ id: longId, type: 'complete' }), subscribe]]) {
       const { socket, closed } = await acknowledgedSocket(app.wsUrl);
@@ -85,7 +85,7 @@ describe('the WebSocket protocol, as a client may break it', () => {
       expect(reasons[0]).toMatch(/^Subscriber for é+…$/);
       await waitFor(async () => (await scrapeMetric(app.url, 'ordered_subscriptions_active')) === 0, 'no stream left running');
     }
-    expect(logged.filter((entry) => entry.message === 'a WebSocket message failed')).toHaveLength(failuresBefore);
+    expect(logged.filter((entry) => entry.message === 'graphql-ws failed on a WebSocket')).toHaveLength(failuresBefore);
   });
 
   it('refuses a message that is not a JSON object (4400), also a JSON string that holds one', async () => {

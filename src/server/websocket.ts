@@ -38,10 +38,8 @@ const CLOSE_GRACE_MS = 1_000;
 /** Operations one socket may run at once (a panel needs a few; each held stream costs memory). */
 export const MAX_OPERATIONS_PER_SOCKET = 50;
 /**
- * The largest Subscribe message of a subscription: graphql-ws keeps each as long as its stream
- * runs (the protocol's fields of it: the query text, shared by those that send the same, and the
- * variables the operation declares), and 50 subscriptions, each with another query padded to the
- * 256 KiB a frame may have, would hold over 12 MB a socket. The SDK's are under 2 KiB.
+ * The largest Subscribe message of a subscription: graphql-ws keeps the message's fields as long
+ * as its stream runs. The SDK's are under 2 KiB.
  */
 export const MAX_SUBSCRIPTION_MESSAGE_BYTES = 16 * 1024;
 
@@ -104,13 +102,13 @@ export function createWebSocketServer(options: {
   // ws passes on the HTTP server's errors (a port in use, which stops the start anyway).
   wss.on('error', (error) => logger.error('the HTTP server reported an error', { error: error.message }));
   const connections = new WeakMap<WebSocket, Connection>();
-  const connectionOf = (socket: WebSocket, request: IncomingMessage): Connection => {
+  const openConnection = (socket: WebSocket, request: IncomingMessage): Connection => {
     // The server makes BoundedWebSockets (its WebSocket option).
     const connection: Connection = { socket: socket as BoundedWebSocket, connectionId: newConnectionId(), client: clientAddress(request, options.trustProxy), credential: null, operations: new Map(), messageBytes: 0 };
     connections.set(socket, connection);
     return connection;
   };
-  const stateOf = (socket: WebSocket) => connections.get(socket) as Connection;
+  const connectionOf = (socket: WebSocket) => connections.get(socket) as Connection;
   const documents = new DocumentCache(
     options.schema,
     [...specifiedRules, ...queryLimitRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
@@ -150,14 +148,14 @@ export function createWebSocketServer(options: {
         (ctx as { connectionParams?: unknown }).connectionParams = undefined;
       },
       onSubscribe: async (ctx, id, payload) => {
-        const state = ctx.extra;
-        const { operations } = state;
+        const connection = ctx.extra;
+        const { operations } = connection;
         // graphql-ws takes an id again once the client completed it, even while its first operation
         // is still starting; both would then stream, and the socket's close would end only one.
         // Checked before the limit: refusing it there would forget the first one's place in it.
         if (operations.has(id)) {
           const message = `Subscriber for ${id} already exists`;
-          ctx.extra.socket.close(CloseCode.SubscriberAlreadyExists, message);
+          connection.socket.close(CloseCode.SubscriberAlreadyExists, message);
           return [new GraphQLError(message)];
         }
         if (operations.size >= MAX_OPERATIONS_PER_SOCKET) {
@@ -169,7 +167,7 @@ export function createWebSocketServer(options: {
         // Refused here rather than by graphql-ws, which says nothing (and calls no hook) once the client completed the id.
         const operation = getOperationAST(checked, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify operation')];
-        if (operation.operation === 'subscription' && state.messageBytes > MAX_SUBSCRIPTION_MESSAGE_BYTES) {
+        if (operation.operation === 'subscription' && connection.messageBytes > MAX_SUBSCRIPTION_MESSAGE_BYTES) {
           const message = `A subscription's Subscribe message has at most ${MAX_SUBSCRIPTION_MESSAGE_BYTES} bytes: it is kept as long as the subscription streams`;
           return [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
@@ -178,18 +176,18 @@ export function createWebSocketServer(options: {
         if (tooLarge) return [new GraphQLError(tooLarge, { extensions: { code: 'BAD_USER_INPUT' } })];
         operations.set(id, false);
         if (options.largeOperations.isLarge(checked)) {
-          const turn = await options.largeOperations.enter(state.client, ctx.extra.socket).catch((error: Error) => error);
+          const turn = await options.largeOperations.enter(connection.client, connection.socket).catch((error: Error) => error);
           if (turn instanceof Error) {
             operations.delete(id);
             return [new GraphQLError(turn.message, { extensions: { code: turn instanceof RateLimitedError ? turn.code : 'CANCELLED' } })];
           }
           // Completed by the client (graphql-ws forgets the id, and calls no hook) or closed while it waited: nothing runs.
-          if (!(id in ctx.subscriptions) || ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+          if (!(id in ctx.subscriptions) || connection.socket.readyState !== connection.socket.OPEN) {
             turn();
             operations.delete(id);
             return [new GraphQLError('The operation ended before its turn', { extensions: { code: 'CANCELLED' } })];
           }
-          (state.turns ??= new Map()).set(id, { payload, end: turn });
+          (connection.turns ??= new Map()).set(id, { payload, end: turn });
         }
         return { schema: options.schema, document: checked, operationName: payload.operationName, variableValues };
       },
@@ -228,29 +226,29 @@ export function createWebSocketServer(options: {
     },
     {
       keepAliveMs: options.keepAliveMs,
-      extraOf: connectionOf,
-      onInternalError: (error, { connectionId }) => logger.error('a WebSocket message failed', { connectionId, error: String((error as Error)?.stack ?? error) }),
+      extraOf: openConnection,
+      onInternalError: (error, { connectionId }) => logger.error('graphql-ws failed on a WebSocket', { connectionId, error: String((error as Error)?.stack ?? error) }),
     },
   );
   // The listeners below are one function for every socket (ws calls them on the socket), not closures each.
   function noteMessageSize(this: WebSocket, data: RawData): void {
-    stateOf(this).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
+    connectionOf(this).messageBytes = Array.isArray(data) ? data.reduce((bytes, part) => bytes + part.byteLength, 0) : data.byteLength;
   }
   function noteCutOff(this: WebSocket): void {
     metrics.cutOffConnections.inc({ transport: 'websocket' });
-    logger.warn('cut off a WebSocket whose client does not read', { connectionId: stateOf(this).connectionId });
+    logger.warn('cut off a WebSocket whose client does not read', { connectionId: connectionOf(this).connectionId });
   }
   function noteClose(this: WebSocket): void {
     metrics.openWebSockets.dec();
-    stateOf(this).socket.forgetUnsent();
+    connectionOf(this).socket.forgetUnsent();
   }
   // ws emits an error only for a frame that breaks the protocol (too large, invalid UTF-8), and has closed the socket with its code.
   function noteProtocolError(this: WebSocket, error: Error): void {
-    logger.info('closed a WebSocket that broke the protocol', { connectionId: stateOf(this).connectionId, error: error.message });
+    logger.info('closed a WebSocket that broke the protocol', { connectionId: connectionOf(this).connectionId, error: error.message });
   }
   const unsent = options.unsentPerClient;
   wss.on('connection', (socket: BoundedWebSocket, request) => {
-    if (unsent) socket.countUnsentFor(stateOf(socket).client, unsent, request.socket);
+    if (unsent) socket.countUnsentFor(connectionOf(socket).client, unsent, request.socket);
     // Before graphql-ws's own listener, which calls onSubscribe in the same turn.
     socket.prependListener('message', noteMessageSize);
     socket.once('cut-off', noteCutOff);
