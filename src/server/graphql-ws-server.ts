@@ -10,7 +10,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
  * - a socket's keep-alive is one timer and no closure: pinged every `keepAliveMs` (0: never),
  *   it is cut off when the next ping finds the last one unanswered;
  * - a failure while handling a message, or while ending a socket's operations, goes to
- *   `onInternalError`, not to console.error (or, on the close, nowhere: an unhandled rejection);
+ *   `onInternalError` (useServer printed the first on stderr and left the second unhandled);
  * - graphql-ws is handed each message parsed, a Subscribe with the protocol's fields only (see
  *   `received`).
  * Sockets' 'error' events (a frame that breaks the protocol) are the caller's to listen for.
