@@ -1,4 +1,4 @@
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, parse, validate, visit, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { documentTooLong, MAX_TOKENS } from './query-limits';
 import { errorWithoutSuggestion } from './schema-suggestions';
@@ -43,7 +43,7 @@ export class DocumentCache {
     let document: DocumentNode;
     try {
       // With locations: errors point into the document, as they do over HTTP.
-      document = parse(query, { maxTokens: MAX_TOKENS });
+      document = withoutTokens(parse(query, { maxTokens: MAX_TOKENS }));
     } catch (error) {
       return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
     }
@@ -51,4 +51,19 @@ export class DocumentCache {
     if (errors.length === 0) return document;
     return this.options.withoutSuggestions ? errors.map(errorWithoutSuggestion) : errors;
   }
+}
+
+/**
+ * The document with each location's offsets but not its tokens. Each location keeps the tokens
+ * it spans, and through them every token of the document, comments too (which MAX_TOKENS does
+ * not count): a subscription keeps its document as long as it streams, and one of 14 KB of
+ * comment lines held 630 KB. Errors need only the offsets and the source.
+ */
+function withoutTokens(document: DocumentNode): DocumentNode {
+  visit(document, {
+    enter(node) {
+      if (node.loc) Object.assign(node.loc, { startToken: null, endToken: null });
+    },
+  });
+  return document;
 }
