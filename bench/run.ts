@@ -92,10 +92,16 @@ async function main(): Promise<void> {
     await database.drop().catch((error) => log(`could not drop ${database.name}: ${String(error)}`));
     ports.restore();
   };
-  process.once('SIGINT', () => {
-    log('interrupted: stopping processes and dropping the database');
-    void cleanUp().then(() => process.exit(130));
-  });
+  // Ctrl-C, or a stop from outside (timeout, kill): the port range and the database are put back either way.
+  let interrupted = false;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      log(`${signal}: stopping processes and dropping the database`);
+      void cleanUp().then(() => process.exit(code));
+    });
+  }
 
   if (options.cpuProfile) process.env[LOAD_PROFILE_DIR] = join(logDir, 'profiles', 'load');
   const figures: Figure[] = [];
