@@ -20,6 +20,7 @@ export function serveGraphQLWs<Extra extends { readonly socket: WebSocket }>(
   options: ServerOptions<Record<string, unknown> | undefined, Extra>,
   transport: {
     keepAliveMs: number;
+    /** Called as a socket opens, before graphql-ws listens on it: listeners added here come first. */
     extraOf: (socket: WebSocket, request: IncomingMessage) => Extra;
     onInternalError: (error: unknown, extra: Extra) => void;
   },

@@ -102,10 +102,19 @@ export function createWebSocketServer(options: {
   // ws passes on the HTTP server's errors (a port in use, which stops the start anyway).
   wss.on('error', (error) => logger.error('the HTTP server reported an error', { error: error.message }));
   const connections = new WeakMap<WebSocket, Connection>();
-  const openConnection = (socket: WebSocket, request: IncomingMessage): Connection => {
+  // A socket's Connection, and its listeners, set up before graphql-ws's own (called by serveGraphQLWs as each socket opens).
+  const openConnection = (webSocket: WebSocket, request: IncomingMessage): Connection => {
     // The server makes BoundedWebSockets (its WebSocket option).
-    const connection: Connection = { socket: socket as BoundedWebSocket, connectionId: newConnectionId(), client: clientAddress(request, options.trustProxy), credential: null, operations: new Map(), messageBytes: 0 };
+    const socket = webSocket as BoundedWebSocket;
+    const connection: Connection = { socket, connectionId: newConnectionId(), client: clientAddress(request, options.trustProxy), credential: null, operations: new Map(), messageBytes: 0 };
     connections.set(socket, connection);
+    if (options.unsentPerClient) socket.countUnsentFor(connection.client, options.unsentPerClient, request.socket);
+    // graphql-ws's message listener calls onSubscribe in the same turn, and reads the size noted here.
+    socket.on('message', noteMessageSize);
+    socket.once('cut-off', noteCutOff);
+    metrics.openWebSockets.inc();
+    socket.once('close', noteClose);
+    socket.on('error', noteProtocolError);
     return connection;
   };
   const connectionOf = (socket: WebSocket) => connections.get(socket) as Connection;
@@ -240,22 +249,12 @@ export function createWebSocketServer(options: {
   }
   function noteClose(this: WebSocket): void {
     metrics.openWebSockets.dec();
-    connectionOf(this).socket.forgetUnsent();
+    (this as BoundedWebSocket).forgetUnsent();
   }
   // ws emits an error only for a frame that breaks the protocol (too large, invalid UTF-8), and has closed the socket with its code.
   function noteProtocolError(this: WebSocket, error: Error): void {
     logger.info('closed a WebSocket that broke the protocol', { connectionId: connectionOf(this).connectionId, error: error.message });
   }
-  const unsent = options.unsentPerClient;
-  wss.on('connection', (socket: BoundedWebSocket, request) => {
-    if (unsent) socket.countUnsentFor(connectionOf(socket).client, unsent, request.socket);
-    // Before graphql-ws's own listener, which calls onSubscribe in the same turn.
-    socket.prependListener('message', noteMessageSize);
-    socket.once('cut-off', noteCutOff);
-    metrics.openWebSockets.inc();
-    socket.once('close', noteClose);
-    socket.on('error', noteProtocolError);
-  });
   return {
     wss,
     /**
