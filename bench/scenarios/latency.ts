@@ -6,8 +6,13 @@ import { atMost, figure, type Figure } from '../report';
 import { runtimeBetween, type ServiceProcess } from '../server';
 import { WorkerGroup, type LoadWorker } from '../workers';
 import { cpuMeter, joinDeliveries, sessionSpecs, using, withCpu, type BenchContext, type ScenarioResult } from './context';
+import { measureEndToEndFloor } from './end-to-end-floor';
 
 const SCENARIO = '2 latency';
+const END_TO_END_FLOORS = {
+  bare: 'idle floor end to end, no framework: the same orders through a bare node process (node:http, pg with the order\'s statement, ws frames)',
+  stack: 'idle floor end to end, the fixed stack alone: the same through Apollo Server, graphql-js and graphql-ws, without type-graphql, ORM, Redis or checks',
+};
 
 /**
  * Time from sending placeOrder to each subscriber's receipt, in one load process (one clock):
@@ -69,6 +74,13 @@ export async function latency(context: BenchContext): Promise<ScenarioResult> {
             'ms',
           ),
     );
+    for (const server of ['bare', 'stack'] as const) {
+      const endToEnd = await measureEndToEndFloor(server, context.database.url, settings.idleOrders, 1000 / settings.idleRatePerSecond, settings.subscribersPerSession);
+      phases[`idleFloor_${server}`] = endToEnd;
+      const missing = endToEnd.lost ? `, ${endToEnd.lost} deliveries missing` : '';
+      figures.push(figure(SCENARIO, `${END_TO_END_FLOORS[server]} (answered in p50 ${ms(endToEnd.answer.p50)}${missing}): order → subscriber p50`, endToEnd.latency.p50, 'ms'));
+    }
+    context.log(`latency: end-to-end floors done`);
 
     for (const rate of settings.rates) {
       const [result, cpu] = await withCpu(meter, () =>
