@@ -44,6 +44,7 @@ export async function measureEndToEndFloor(server: FloorServer, databaseUrl: str
     await sleep(500);
     await worker.mark();
     const send = await worker.place({ url, mode: 'open', targets, ratePerSecond: 1000 / gapMs, durationMs: count * gapMs });
+    if (send.orderIds.length === 0) throw new Error(`the ${server} order server placed no order: ${send.errors[0] ?? 'no answer'}`);
     await worker.waitEvents({ total: send.orderIds.length * subscribers, quietMs: 200, timeoutMs: 10_000 });
     const receipts = await worker.takeReceipts();
     return joinDeliveries([send], [receipts], () => subscribers, (send.skipped + send.unanswered) * subscribers);
