@@ -9,7 +9,7 @@ import { joinDeliveries, type DeliveryFigures } from './context';
 
 /** bench/lib/bare-order-server.ts (no framework) or bench/lib/stack-order-server.ts (the fixed stack alone). */
 export type FloorServer = 'bare' | 'stack';
-/** A location no scenario uses (as the idle floor's statement uses): its session, orders and events are deleted afterwards. */
+/** A location no scenario uses, nor the statement floor of idle-floor.ts (-1): its session, orders and events are deleted afterwards. */
 const FLOOR_LOCATION = -2;
 const WARMUP_MS = 1_000;
 
