@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { announcePort, FloorOrders, type OrderRequest } from './floor-orders';
+import { announcePort, FloorOrders, jsonBody, type OrderRequest } from './floor-orders';
 
 interface Subscription {
   socket: WebSocket;
@@ -21,9 +21,7 @@ const orders = new FloorOrders(process.argv[2]);
 const subscribersByCode = new Map<string, Subscription[]>();
 
 async function placeOrder(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const { variables } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { variables: OrderRequest };
+  const { variables } = (await jsonBody(req)) as { variables: OrderRequest };
   const event = await orders.place(variables);
   for (const { socket, id } of subscribersByCode.get(variables.code) ?? []) {
     socket.send(JSON.stringify({ id, type: 'next', payload: { data: { sessionEvents: event } } }));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Client } from 'pg';
 import { formatCents, toCents } from '../../src/domain/money';
 import { PLACE_ORDER, placeOrderParameters } from '../../src/domain/order-statement';
@@ -64,6 +65,13 @@ function orderOf(sessionId: string, lines: OrderRequest['items']): OrderView {
   });
   const total = formatCents(items.reduce((sum, item) => sum + toCents(item.lineTotal), 0));
   return { id: randomUUID(), sessionId, status: 'PLACED' as OrderView['status'], placedAt: new Date().toISOString(), items, total };
+}
+
+/** A request's body, parsed: the floor servers trust what the load clients send. */
+export async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** Prints the server's port once it listens, and ends it with the bench (which holds its IPC channel). */

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { PLACE_ORDER, placeOrderParameters } from '../../src/domain/order-statement';
-import { INSERT_SESSION } from '../../src/domain/sessions';
 import type { OrderView } from '../../src/domain/views';
 import { now, sleep } from './clock';
+import { startFloorServer, withFloorSession } from './floor-process';
 import { GraphQLHttp } from './http-graphql';
 import { summarize, type Summary } from './stats';
 
@@ -47,14 +46,10 @@ export async function measureIdleFloor(databaseUrl: string, count: number, gapMs
 }
 
 async function bareHttpRoundTrips(count: number, gapMs: number): Promise<Summary> {
-  const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const { child, port } = startFloorServer('bare server', ['-e', BARE_SERVER]);
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-      child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
-    });
     // The client the load processes place their orders with.
-    const http = new GraphQLHttp(`http://127.0.0.1:${port}/`, 1);
+    const http = new GraphQLHttp(`http://127.0.0.1:${await port}/`, 1);
     try {
       return await spaced(count, gapMs, async () => {
         const sentAt = now();
@@ -92,22 +87,17 @@ const FLOOR_LOCATION = -1;
 async function orderStatementCommits(databaseUrl: string, count: number, gapMs: number): Promise<Summary> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
-  const sessionId = randomUUID();
   try {
-    // Lower case: no code the codes double hands out.
-    const code = `f${process.pid.toString(36).slice(-5)}`;
-    await client.query(INSERT_SESSION, [sessionId, code, 'idle floor', FLOOR_LOCATION, new Date().toISOString(), 0, null]);
-    let orders = 0;
-    return await spaced(count, gapMs, async () => {
-      const values = placeOrderParameters(sampleOrder(sessionId), `idle-floor-${(orders += 1)}`, 1_000_000_000);
-      const sentAt = now();
-      await client.query({ name: 'bench_idle_floor_order', text: PLACE_ORDER, values });
-      return now() - sentAt;
+    return await withFloorSession(client, FLOOR_LOCATION, 'f', async (session) => {
+      let orders = 0;
+      return spaced(count, gapMs, async () => {
+        const values = placeOrderParameters(sampleOrder(session.id), `idle-floor-${(orders += 1)}`, 1_000_000_000);
+        const sentAt = now();
+        await client.query({ name: 'bench_idle_floor_order', text: PLACE_ORDER, values });
+        return now() - sentAt;
+      });
     });
   } finally {
-    // The session's orders, items and events go with it (on delete cascade).
-    await client.query('delete from sessions where id = $1', [sessionId]).catch(() => undefined);
-    await client.query('delete from location_streams where location_id = $1', [FLOOR_LOCATION]).catch(() => undefined);
     await client.end();
   }
 }

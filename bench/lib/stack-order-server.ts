@@ -15,7 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { announcePort, FloorOrders, type OrderRequest } from './floor-orders';
+import { announcePort, FloorOrders, jsonBody, type OrderRequest } from './floor-orders';
 
 const schema = buildSchema(`
   type Query { ok: Boolean }
@@ -61,11 +61,9 @@ async function main(): Promise<void> {
 
 /** A POST straight into Apollo, as the service's graphql-post.ts does it. */
 async function answer(apollo: ApolloServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = await jsonBody(req);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-  const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'POST', headers, search: '', body }, context: async () => ({}) });
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
