@@ -10,7 +10,7 @@ import { upTo } from './cache-bounds';
 import { BadInputError, ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { validIdempotencyKey } from './idempotency-key';
-import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
+import { sharedLookups } from './loader-options';
 import { appendLocationEvent } from './location-events';
 import { recordSessionEvent } from './session-events';
 import { encodeCursor, sessionPageStatement, type SessionPageQuery, type SessionPageRow } from './session-page';
@@ -55,7 +55,7 @@ export class Sessions {
       const found = new Map(rows.map((row) => [row.code, { id: row.id, locationId: row.location_id }]));
       return codes.map((code) => found.get(code));
     },
-    ONE_QUERY_PER_LOOP_TURN,
+    sharedLookups(),
   );
 
   /**

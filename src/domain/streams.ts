@@ -8,7 +8,7 @@ import type { EndableStream } from './access';
 import { BadInputError } from './errors';
 import { endedStream, eventStream } from './event-stream';
 import { LiveFeed } from './live-feed';
-import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
+import { sharedLookups } from './loader-options';
 import { locationHeads, locationHeadsPast, readLocationEvents, type LocationEventRecord } from './location-events';
 import { readEvents, sessionHeadsPast, sessionLogStates, type SessionEventRecord, type SessionLogState } from './session-events';
 
@@ -48,14 +48,14 @@ export class EventStreams {
         const states = await sessionLogStates(sql, ids);
         return ids.map((id) => states.get(id));
       },
-      ONE_QUERY_PER_LOOP_TURN,
+      sharedLookups(),
     );
     this.locationHeads = new DataLoader(
       async (ids) => {
         const heads = await locationHeads(sql, ids.map(String));
         return ids.map((id) => heads.get(String(id)) ?? 0);
       },
-      ONE_QUERY_PER_LOOP_TURN,
+      sharedLookups(),
     );
   }
 

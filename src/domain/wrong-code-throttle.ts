@@ -3,9 +3,10 @@ import { LRUCache } from 'lru-cache';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EventBus } from '../pubsub/event-bus';
 import { Topics } from '../pubsub/topics';
+import { spacedTurns } from '../spaced-turns';
 import { upTo } from './cache-bounds';
 import { RateLimitedError } from './errors';
-import { ONE_QUERY_PER_LOOP_TURN } from './loader-options';
+import { LOOKUP_SPACING_MS, sharedLookups } from './loader-options';
 import { giveBack, sharedAllowance } from './shared-allowance';
 
 const WINDOW_SECONDS = 60;
@@ -35,9 +36,10 @@ interface Exhausted {
  */
 export class WrongCodeThrottle {
   private readonly exhausted = new LRUCache<string, true>({ ...upTo(100_000), ttl: WINDOW_SECONDS * 1000 });
-  /** The attempts of one event-loop turn take one count per client from Redis, not one each. */
-  private readonly attempts = new DataLoader<string, Taken>((clients) => this.take(clients), ONE_QUERY_PER_LOOP_TURN);
+  /** The attempts of one event-loop turn (of a few, under load) take one count per client from Redis, not one each. */
+  private readonly attempts = new DataLoader<string, Taken>((clients) => this.take(clients), sharedLookups());
   private readonly givenBack = new Map<string, number>();
+  private readonly giveBackTurn = spacedTurns(LOOKUP_SPACING_MS);
 
   private constructor(
     private readonly allowance: RateLimiterAbstract,
@@ -94,10 +96,10 @@ export class WrongCodeThrottle {
     });
   }
 
-  /** Right codes are given back together, once per turn; they need not be waited for. */
+  /** Right codes are given back together, as the attempts were taken; they need not be waited for. */
   private giveBack(client: string): void {
     if (this.givenBack.size === 0) {
-      setImmediate(() => {
+      this.giveBackTurn(() => {
         for (const [each, count] of this.givenBack) void giveBack(this.allowance, each, count);
         this.givenBack.clear();
       });

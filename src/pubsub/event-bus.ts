@@ -3,6 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis, type RedisOptions } from 'ioredis';
+import { spacedTurns } from '../spaced-turns';
 import { within } from '../time-limit';
 
 /** A publish that has not been sent by then has failed; the event log repairs what it loses. */
@@ -18,6 +19,8 @@ const CONNECT_WAIT_MS = 1_000;
  * process open, which a stopping instance, and a test run, should not wait for.
  */
 const DISCONNECT_TIMEOUT_MS = 250;
+/** The least time between two SUBSCRIBEs while new topics keep coming (see batchSubscribes). */
+const SUBSCRIBE_SPACING_MS = 2;
 
 /** One topic listened to on this instance. */
 export interface Listening {
@@ -80,6 +83,7 @@ export class EventBus {
     // Errors are retried by ioredis; without a listener they would crash the process.
     for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
     ignoreRejections(subscriber, ['unsubscribe', 'punsubscribe']);
+    batchSubscribes(subscriber, spacedTurns(SUBSCRIBE_SPACING_MS));
     return new EventBus(new SettledRedisPubSub({ publisher, subscriber }), [publisher, subscriber], subscriberName, namespace);
   }
 
@@ -202,4 +206,31 @@ function ignoreRejections(connection: Redis, commands: ('unsubscribe' | 'punsubs
       return result;
     };
   }
+}
+
+/**
+ * RedisPubSub sends a SUBSCRIBE, one write, for each new topic: thousands of subscriptions
+ * arriving together (a restart, a busy hour) would send thousands. Here the new topics of a few
+ * turns go out as one SUBSCRIBE (see spacedTurns), and each caller hears back once Redis has
+ * confirmed them all (or that it failed).
+ */
+function batchSubscribes(connection: Redis, schedule: (run: () => void) => void): void {
+  const original = connection.subscribe.bind(connection) as (...args: unknown[]) => Promise<unknown>;
+  let waiting: { channel: string; done: (error: Error | null) => void }[] = [];
+  const sendWaiting = () => {
+    const batch = waiting;
+    waiting = [];
+    original(...batch.map(({ channel }) => channel)).then(
+      () => batch.forEach(({ done }) => done(null)),
+      (error: Error) => batch.forEach(({ done }) => done(error)),
+    );
+  };
+  (connection as unknown as Record<string, unknown>).subscribe = (...args: unknown[]) => {
+    const [channel, done] = args;
+    // Any other call (ioredis re-subscribing every channel after a reconnect) goes out as it is.
+    if (args.length !== 2 || typeof channel !== 'string' || typeof done !== 'function') return original(...args);
+    if (waiting.length === 0) schedule(sendWaiting);
+    waiting.push({ channel, done: done as (error: Error | null) => void });
+    return undefined;
+  };
 }
