@@ -100,6 +100,25 @@ function machineTicks(): [busy: number, total: number] {
   return [total - idle, total];
 }
 
+/**
+ * The most pieces of work a second the machine's cores allow, busy all the time, if each piece
+ * costs the CPU it did over `windowMs` (the window `cpu` was measured in), counting every
+ * process on the machine; and what the service, PostgreSQL and the load took of it.
+ */
+export function ceilingFromCpu(cpu: CpuBreakdown, windowMs: number, pieces: number) {
+  const msPerPiece = (percent: number) => round(((percent / 100) * windowMs) / pieces, 3);
+  const machineMs = msPerPiece(cpu.machineBusyPercent);
+  const cores = machineCores();
+  return {
+    machineMs,
+    serviceMs: msPerPiece(cpu.servicePercent),
+    postgresMs: msPerPiece(cpu.postgresPercent),
+    loadMs: msPerPiece(cpu.loadPercent),
+    cores,
+    perSecond: round((cores * 1000) / machineMs, 0),
+  };
+}
+
 function machineCores(): number {
   return readFileSync('/proc/stat', 'utf8').split('\n').filter((line) => /^cpu\d+ /.test(line)).length;
 }

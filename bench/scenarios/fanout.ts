@@ -1,4 +1,4 @@
-import { CpuMeter } from '../cpu';
+import { ceilingFromCpu, CpuMeter } from '../cpu';
 import { sleep } from '../lib/clock';
 import type { SubscriptionSpec } from '../lib/protocol';
 import { median, ms, round, summarize } from '../lib/stats';
@@ -57,6 +57,12 @@ export async function fanout(context: BenchContext): Promise<ScenarioResult> {
           burst.summary.deliveriesPerSecond,
           '/s',
           atLeast(25_000),
+        ),
+        figure(
+          SCENARIO,
+          `the burst's ceiling on this machine, from the CPU it took: ${burst.ceiling.machineMs} ms per order with its ${settings.burstSubscribersPerSession} deliveries, all processes (the service ${burst.ceiling.serviceMs} ms, PostgreSQL ${burst.ceiling.postgresMs} ms, the load ${burst.ceiling.loadMs} ms); ${burst.ceiling.cores} cores always busy would commit ${burst.ceiling.perSecond.toLocaleString('en-US')} orders/s: deliveries per second at most`,
+          burst.ceiling.perSecond * settings.burstSubscribersPerSession,
+          '/s',
         ),
         figure(
           SCENARIO,
@@ -166,7 +172,9 @@ async function burstToSessions(context: BenchContext, service: ServiceProcess, r
   const warmups = [];
   for (let round = 0; round < settings.burstWarmups; round += 1) warmups.push(await burst());
   await receivers.all((worker) => worker.stats());
+  const cpuFrom = performance.now();
   const [send, cpu] = await withCpu(meter, burst);
+  const cpuWindowMs = performance.now() - cpuFrom;
   const receipts = await receivers.all((worker) => worker.takeReceipts());
   const sentAt = new Map(send.orderIds.map((id, index) => [id, send.sentAt[index]]));
   const latencies: number[] = [];
@@ -192,9 +200,12 @@ async function burstToSessions(context: BenchContext, service: ServiceProcess, r
     ordersPerSecond: ordersPerSecond(send),
     warmupOrdersPerSecond: warmups.map(ordersPerSecond),
   };
+  // What the orders' own CPU would allow with every core busy: whether the target is within reach of this machine.
+  const ceiling = ceilingFromCpu(cpu, cpuWindowMs, send.orderIds.length);
   return [
     {
       summary,
+      ceiling,
       subscribeFailures: subscribed.reduce((sum, result) => sum + result.failed, 0),
       subscribeErrors: subscribed.flatMap((result) => result.errors),
       subscriptionsLiveAfterMs: liveAfterMs,
