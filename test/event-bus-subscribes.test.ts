@@ -12,17 +12,20 @@ describe('topics listened to over Redis', () => {
   const namespace = `test-${randomUUID()}:`;
   const bus = EventBus.redis(testRedisUrl(), namespace);
   const watcher = new Redis(testRedisUrl());
+  let monitor: Redis | undefined;
   const subscribes: string[][] = [];
 
   beforeAll(async () => {
     await bus.connected();
-    const monitor = await watcher.monitor();
+    monitor = await watcher.monitor();
     monitor.on('monitor', (_time: string, args: string[]) => {
       if (args[0].toLowerCase() === 'subscribe' && args[1]?.startsWith(namespace)) subscribes.push(args.slice(1));
     });
   });
   afterAll(async () => {
     await bus.close();
+    // MONITOR runs on a connection of its own.
+    monitor?.disconnect();
     watcher.disconnect();
   });
 
