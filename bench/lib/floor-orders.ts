@@ -21,16 +21,18 @@ export interface OrderPlacedEvent {
 }
 
 /**
- * What the floor servers (bench/lib/*-order-server.ts) do with an order, the same in each: build
- * it as the service does (each product's name and price, here made up from its id), write it
- * with the service's own statement, prepared, on one connection, and make its event.
+ * What the floors do with an order (the floor servers, bench/lib/*-order-server.ts, and the
+ * statement floor of idle-floor.ts), the same in each: build it as the service does (each
+ * product's name and price, here made up from its id), write it with the service's own
+ * statement, prepared, on one connection, and make its event.
  */
 export class FloorOrders {
   private readonly database: Client;
   private readonly sessionIds = new Map<string, string>();
 
-  constructor(databaseUrl: string) {
-    this.database = new Client({ connectionString: databaseUrl });
+  /** On a connection of its own (`connect` it), or on one already connected. */
+  constructor(database: string | Client) {
+    this.database = typeof database === 'string' ? new Client({ connectionString: database }) : database;
   }
 
   async connect(): Promise<void> {

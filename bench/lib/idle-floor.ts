@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { PLACE_ORDER, placeOrderParameters } from '../../src/domain/order-statement';
-import type { OrderView } from '../../src/domain/views';
 import { now, sleep } from './clock';
+import { FloorOrders } from './floor-orders';
 import { startFloorServer, withFloorSession } from './floor-process';
 import { GraphQLHttp } from './http-graphql';
 import { summarize, type Summary } from './stats';
@@ -88,33 +86,20 @@ async function orderStatementCommits(databaseUrl: string, count: number, gapMs: 
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return await withFloorSession(client, FLOOR_LOCATION, 'f', async (session) => {
-      let orders = 0;
+    const orders = new FloorOrders(client);
+    return await withFloorSession(client, FLOOR_LOCATION, 'f', async ({ code }) => {
+      let placed = 0;
       return spaced(count, gapMs, async () => {
-        const values = placeOrderParameters(sampleOrder(session.id), `idle-floor-${(orders += 1)}`, 1_000_000_000);
+        // Two items, as the latency scenario's orders have.
+        const order = { code, idempotencyKey: `idle-floor-${(placed += 1)}`, items: [{ productId: 1, quantity: 2 }, { productId: 2, quantity: 1, note: 'no sugar' }] };
         const sentAt = now();
-        await client.query({ name: 'bench_idle_floor_order', text: PLACE_ORDER, values });
+        await orders.place(order);
         return now() - sentAt;
       });
     });
   } finally {
     await client.end();
   }
-}
-
-/** An order of two items, as the latency scenario's orders are. */
-function sampleOrder(sessionId: string): OrderView {
-  return {
-    id: randomUUID(),
-    sessionId,
-    status: 'PLACED' as OrderView['status'],
-    placedAt: new Date().toISOString(),
-    items: [
-      { productId: 1, name: 'Flat white', unitPrice: '3.40', quantity: 2, note: null, lineTotal: '6.80' },
-      { productId: 2, name: 'Almond croissant', unitPrice: '2.90', quantity: 1, note: 'no sugar', lineTotal: '2.90' },
-    ],
-    total: '9.70',
-  };
 }
 
 /** `count` timings of `once`, `gapMs` apart; the first (connection set-up, compiling) is left out. */
